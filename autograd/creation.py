@@ -1,0 +1,114 @@
+"""Creation functions and the library's random generator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .dtypes import get_default_dtype
+from .tensor import Tensor
+
+_rng = np.random.default_rng()
+
+
+def manual_seed(seed: int) -> None:
+    """Seed the generator behind ``rand``, ``randn``, ``nn.init`` and dropout."""
+    global _rng
+    _rng = np.random.default_rng(seed)
+
+
+def default_generator() -> np.random.Generator:
+    """The library's NumPy generator (seeded by ``manual_seed``)."""
+    return _rng
+
+
+def get_rng_state() -> dict[str, Any]:
+    """The generator's state, JSON-friendly, for checkpoints."""
+    return _rng.bit_generator.state
+
+
+def set_rng_state(rng_state: dict[str, Any]) -> None:
+    """Restore a state from ``get_rng_state``."""
+    _rng.bit_generator.state = rng_state
+
+
+def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(size) == 1 and not isinstance(size[0], int | np.integer):
+        return tuple(int(s) for s in size[0])
+    return tuple(int(s) for s in size)
+
+
+def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._constant(data)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def _dtype(dtype: Any) -> np.dtype:
+    return get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def zeros(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros: ``zeros(2, 3)`` or ``zeros((2, 3))``."""
+    return _make(np.zeros(_shape(size), _dtype(dtype)), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones."""
+    return _make(np.ones(_shape(size), _dtype(dtype)), requires_grad)
+
+
+def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value``."""
+    return _make(np.full(_shape((size,)), fill_value, _dtype(dtype)), requires_grad)
+
+
+def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """An uninitialised tensor."""
+    return _make(np.empty(_shape(size), _dtype(dtype)), requires_grad)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None,
+           requires_grad: bool = False) -> Tensor:
+    """Evenly spaced values in [start, end)."""
+    if end is None:
+        start, end = 0, start
+    return _make(np.arange(start, end, step, dtype=_dtype(dtype)), requires_grad)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values from start to end inclusive."""
+    return _make(np.linspace(start, end, steps, dtype=_dtype(dtype)), requires_grad)
+
+
+def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """The identity matrix."""
+    return _make(np.eye(n, m, dtype=_dtype(dtype)), requires_grad)
+
+
+def rand(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in [0, 1) from the library's generator."""
+    return _make(_rng.random(_shape(size)).astype(_dtype(dtype)), requires_grad)
+
+
+def randn(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples from the library's generator."""
+    return _make(_rng.standard_normal(_shape(size)).astype(_dtype(dtype)), requires_grad)
+
+
+def zeros_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Zeros with ``t``'s shape and (unless given) dtype."""
+    data = np.asarray(t.data if isinstance(t, Tensor) else t)
+    return _make(np.zeros(data.shape, dtype or data.dtype), requires_grad)
+
+
+def ones_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Ones with ``t``'s shape and (unless given) dtype."""
+    data = np.asarray(t.data if isinstance(t, Tensor) else t)
+    return _make(np.ones(data.shape, dtype or data.dtype), requires_grad)
+
+
+def randn_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples with ``t``'s shape and (unless given) dtype."""
+    data = np.asarray(t.data if isinstance(t, Tensor) else t)
+    return _make(_rng.standard_normal(data.shape).astype(dtype or data.dtype), requires_grad)

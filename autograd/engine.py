@@ -1,0 +1,212 @@
+"""The backward pass: an iterative walk of the graph in reverse topological order.
+
+One loop, no op-specific code: pop a node's accumulated upstream gradient, call its Function's
+``backward``, check the count and shapes of what comes back (naming the Function), sum a
+broadcast gradient down to its input's shape, and pass each gradient on.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+import numpy as np
+
+from .function import FREED_GRAPH, Context
+from .grad_mode import state
+from .ops.shape import sum_to
+from .tensor import Tensor
+
+
+def topological_order(roots: Sequence[Tensor]) -> Iterator[Tensor]:
+    """Yield the non-leaf tensors above ``roots`` so that each comes after every tensor that consumes it (Kahn)."""
+    consumers: dict[Tensor, int] = {}
+    stack = []
+    for r in roots:
+        if r.grad_fn is not None and r not in consumers:
+            consumers[r] = 0
+            stack.append(r)
+    while stack:
+        for t in stack.pop().grad_fn.inputs:
+            if t.grad_fn is None:
+                continue
+            if t not in consumers:
+                consumers[t] = 0
+                stack.append(t)
+            consumers[t] += 1
+    ready = [r for r in consumers if consumers[r] == 0]
+    while ready:
+        t = ready.pop()
+        yield t
+        for p in t.grad_fn.inputs:
+            if p.grad_fn is not None:
+                consumers[p] -= 1
+                if consumers[p] == 0:
+                    ready.append(p)
+
+
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retain_graph: bool = False,
+             create_graph: bool = False) -> None:
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf that requires grad."""
+    roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    upstream = _root_gradients(roots, grad_tensors)
+    if create_graph:
+        warnings.warn(
+            "backward(create_graph=True) makes a reference cycle between each leaf and its gradient; "
+            "autograd.grad(..., create_graph=True) avoids it.", UserWarning, stacklevel=3)
+    _run(roots, upstream, retain_graph, create_graph, None)
+
+
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], grad_outputs: Any = None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool = False) -> tuple[Tensor | None, ...]:
+    """Gradients of ``outputs`` with respect to ``inputs``, returned as a tuple; ``.grad`` is left untouched."""
+    roots = [outputs] if isinstance(outputs, Tensor) else list(outputs)
+    wrt = [inputs] if isinstance(inputs, Tensor) else list(inputs)
+    for i, t in enumerate(wrt):
+        if not t.requires_grad:
+            raise RuntimeError(f"input {i} of grad() does not require grad")
+    upstream = _root_gradients(roots, grad_outputs)
+    captured = _run(roots, upstream, create_graph if retain_graph is None else retain_graph, create_graph,
+                    set(wrt))
+    result = tuple(captured.get(t) for t in wrt)
+    for i, g in enumerate(result):
+        if g is None and not allow_unused:
+            raise RuntimeError(f"input {i} of grad() appears not to have been used in the graph; "
+                               "pass allow_unused=True if this is expected")
+    return result
+
+
+def _root_gradients(roots: list[Tensor], given: Any) -> list[Tensor]:
+    if given is None:
+        given = [None] * len(roots)
+    elif isinstance(given, Tensor | np.ndarray) or np.isscalar(given):
+        given = [given]
+    given = list(given)
+    if len(given) != len(roots):
+        raise RuntimeError(f"got {len(given)} gradients for {len(roots)} outputs")
+    out = []
+    for i, (r, g) in enumerate(zip(roots, given, strict=True)):
+        if not isinstance(r, Tensor):
+            raise TypeError(f"output {i} is a {type(r).__name__}, not a Tensor")
+        if not r.requires_grad:
+            raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
+        if g is None:
+            if r.data.size != 1:
+                raise RuntimeError(f"grad can be implicitly created only for scalar outputs; this output has "
+                                   f"shape {r.shape}: pass gradient= of that shape")
+            out.append(Tensor._constant(np.ones(r.shape, dtype=r.dtype)))
+            continue
+        g = g if isinstance(g, Tensor) else Tensor._constant(np.asarray(g, dtype=r.dtype))
+        if g.shape != r.shape:
+            raise RuntimeError(f"mismatch in shape: gradient {i} has shape {g.shape} but output {i} "
+                               f"has shape {r.shape}")
+        if g.grad_fn is None:  # a copy: no .grad may share memory with the caller's gradient
+            g = Tensor._constant(g.data.astype(r.dtype, copy=True))
+        out.append(g)
+    return out
+
+
+def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, create_graph: bool,
+         capture: set[Tensor] | None) -> dict[Tensor, Tensor]:
+    pending: dict[Tensor, Tensor] = {}
+    leaves: dict[Tensor, Tensor] = {}
+    for r, g in zip(roots, root_grads, strict=True):
+        _add(leaves if r.grad_fn is None else pending, r, g, create_graph)
+    captured: dict[Tensor, Tensor] = {}
+    stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
+    prev, state.enabled = state.enabled, create_graph
+    try:
+        for t in topological_order(roots):
+            upstream = pending.pop(t, None)
+            if upstream is None:
+                continue
+            if t._hooks:
+                upstream = _call_hooks(t, upstream)
+            if t._retains_grad:
+                t._grad = _stored(t._grad, upstream, create_graph, stored)
+            if capture is not None and t in capture:
+                _add(captured, t, upstream, create_graph)
+            ctx = t.grad_fn
+            if ctx.released:
+                raise RuntimeError(FREED_GRAPH)
+            downstream = ctx.fn.backward(ctx, upstream)
+            if type(downstream) is not tuple:
+                downstream = (downstream,)
+            if len(downstream) != len(ctx.inputs):
+                raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
+                                   f"(expected {len(ctx.inputs)}, got {len(downstream)})")
+            for i, (inp, g) in enumerate(zip(ctx.inputs, downstream, strict=True)):
+                if g is None or not inp.requires_grad:
+                    continue
+                g = _checked(ctx, i, inp, g)
+                _add(pending if inp.grad_fn is not None else leaves, inp, g, create_graph)
+            if not retain_graph:
+                ctx.release()
+    finally:
+        state.enabled = prev
+    for leaf, g in leaves.items():
+        if leaf._hooks:
+            g = _call_hooks(leaf, g)
+        if capture is None:
+            leaf._grad = _stored(leaf._grad, g, create_graph, stored, leaf.data.dtype)
+        elif leaf in capture:
+            captured[leaf] = g
+    return captured
+
+
+def _checked(ctx: Context, i: int, inp: Tensor, g: Any) -> Tensor:
+    """The gradient for input i, summed down if this op broadcast it; anything else wrong raises."""
+    if not isinstance(g, Tensor):
+        g = Tensor._constant(np.asarray(g))
+    if g.data.shape != inp.data.shape:
+        if g.data.shape != ctx.out_shape or not _broadcasts(inp.data.shape, g.data.shape):
+            raise RuntimeError(f"function {ctx.name()} returned an invalid gradient at index {i}: "
+                               f"got shape {g.shape} but expected shape {inp.shape}")
+        g = sum_to(g, inp.data.shape)
+    if state.anomaly and not np.isfinite(g.data).all():
+        where = f", created at {ctx.creation_site}" if ctx.creation_site else ""
+        raise RuntimeError(f"Function '{ctx.name()}' returned nan or inf values in its {i}th output{where}")
+    return g
+
+
+def _broadcasts(small: tuple[int, ...], big: tuple[int, ...]) -> bool:
+    if len(small) > len(big):
+        return False
+    return all(s in (1, b) for s, b in zip(small, big[len(big) - len(small):], strict=True))
+
+
+def _add(into: dict[Tensor, Tensor], key: Tensor, g: Tensor, create_graph: bool) -> None:
+    prev = into.get(key)
+    if prev is None:
+        into[key] = g
+    else:
+        into[key] = prev + g if create_graph else Tensor._constant(prev.data + g.data)
+
+
+def _stored(existing: Tensor | None, g: Tensor, create_graph: bool, stored: set[int],
+            dtype: np.dtype | None = None) -> Tensor:
+    """What goes into ``.grad``: accumulated, in the tensor's dtype, never a view of another gradient."""
+    if create_graph:
+        return g if existing is None else existing + g
+    data = g.data
+    if dtype is not None and data.dtype != dtype:
+        data = data.astype(dtype)
+    elif existing is None and (data.base is not None or not data.flags.writeable or id(data) in stored):
+        data = data.copy()  # Add hands one gradient to both inputs; views share their base
+    if existing is not None:
+        data = existing.data + data
+    stored.add(id(data))
+    return Tensor._constant(data)
+
+
+def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
+    for hook in list(t._hooks):
+        out = hook(g)
+        if out is not None:
+            if not isinstance(out, Tensor) or out.shape != g.shape:
+                raise RuntimeError(f"hook {hook!r} returned {type(out).__name__} of shape "
+                                   f"{getattr(out, 'shape', None)}; expected a Tensor of shape {g.shape}")
+            g = out
+    return g

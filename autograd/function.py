@@ -1,0 +1,188 @@
+"""Function: the unit of differentiation. Context: what forward leaves for backward, and the graph node."""
+
+from __future__ import annotations
+
+import weakref
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from .grad_mode import state
+
+if TYPE_CHECKING:
+    from .tensor import Tensor
+
+FREED_GRAPH = (
+    "Trying to backward through the graph a second time (or to read saved tensors after they "
+    "were freed). Saved values are freed when you call .backward() or autograd.grad(). "
+    "Pass retain_graph=True to the first call if you need to backward through the graph again."
+)
+
+
+class Context:
+    """Per-call storage for a Function (``ctx``) that doubles as the graph node (``grad_fn``).
+
+    Attributes set by ``forward`` (``ctx.axis = axis``) are kept as ordinary attributes.
+    """
+
+    __slots__ = (
+        "__dict__",
+        "_saved",
+        "creation_site",
+        "fn",
+        "inputs",
+        "needs_input_grad",
+        "out_shape",
+        "released",
+    )
+
+    def __init__(self, fn: type[Function]) -> None:
+        self.fn = fn
+        self._saved: tuple[Any, ...] = ()
+        self.released = False
+        self.creation_site: str | None = None
+
+    def save_for_backward(self, *arrays: Any) -> None:
+        """Keep inputs, the output, or constants (masks, indices) for ``backward``."""
+        self._saved = arrays
+
+    @property
+    def saved_tensors(self) -> tuple[Tensor, ...]:
+        """The saved values as Tensors: an input comes back as that input, the output as the output."""
+        if self.released:
+            raise RuntimeError(FREED_GRAPH)
+        return tuple(s() if type(s) is weakref.ref else s for s in self._saved)
+
+    def name(self) -> str:
+        """PyTorch-style node name, e.g. ``MulBackward``."""
+        return self.fn.__name__ + "Backward"
+
+    @property
+    def next_functions(self) -> tuple[Context | None, ...]:
+        """The nodes that made this node's inputs (None for leaves and constants)."""
+        return tuple(t.grad_fn for t in self.inputs)
+
+    def release(self) -> None:
+        """Free the saved values: a later backward through this node raises."""
+        self._saved = ()
+        self.released = True
+
+    def __repr__(self) -> str:
+        return f"<{self.name()}>"
+
+
+class Function:
+    """Base class of every differentiable op; subclass it for your own.
+
+    ``forward(ctx, *arrays, **attrs)`` computes on NumPy arrays; ``backward(ctx, grad)`` gets
+    ∂L/∂output as a Tensor and returns one gradient (Tensor, array or None) per array input.
+    Write ``backward`` with Tensor operations and it is differentiable too (``create_graph=True``).
+
+    >>> import autograd
+    >>> class Cube(autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x ** 3
+    ...     @staticmethod
+    ...     def backward(ctx, grad):
+    ...         (x,) = ctx.saved_tensors
+    ...         return grad * 3 * x * x
+    >>> x = autograd.tensor(2.0, requires_grad=True)
+    >>> Cube.apply(x).backward()
+    >>> x.grad.item()
+    12.0
+    """
+
+    differentiable_backward = True
+
+    @staticmethod
+    def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
+        raise NotImplementedError
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Any:
+        raise NotImplementedError
+
+    @classmethod
+    def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
+        """Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad."""
+        tensors = inputs if all(type(x) is Tensor for x in inputs) else _lift_all(inputs)
+        ctx = Context(cls)
+        raw = cls.forward(ctx, *[t.data for t in tensors], **attrs)
+        data = raw if type(raw) is np.ndarray else np.asarray(raw)
+        out = Tensor.__new__(Tensor)
+        out.data = data
+        out.grad_fn = out._grad = out._hooks = out.name = None
+        out.requires_grad = out._retains_grad = False
+        if state.enabled:
+            needs = tuple(t.requires_grad for t in tensors)
+            if True in needs:
+                out.requires_grad = True
+                out.grad_fn = ctx
+                ctx.inputs = tensors
+                ctx.needs_input_grad = needs
+                ctx.out_shape = data.shape
+                if ctx._saved:
+                    ctx._saved = tuple(_link(s, raw, out, tensors) for s in ctx._saved)
+                if state.anomaly:
+                    from .anomaly import creation_site
+
+                    ctx.creation_site = creation_site()
+        return out
+
+
+def _link(saved: Any, raw: Any, out: Tensor, inputs: tuple[Tensor, ...]) -> Any:
+    """Map a saved array to the Tensor it came from, so backward stays in the graph."""
+    if saved is raw or saved is out.data:
+        # weak reference: node → output → node would be a cycle, freed only by the cyclic GC
+        return weakref.ref(out)
+    for t in inputs:
+        if saved is t.data:
+            return t
+    if isinstance(saved, Tensor):
+        return saved
+    return Tensor._constant(np.asarray(saved))
+
+
+def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
+    """Wrap non-Tensor inputs as constants; Python numbers take the dtype of a float Tensor beside them."""
+    like = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), None)
+    return tuple(x if isinstance(x, Tensor) else Tensor._lift(x, like) for x in inputs)
+
+
+def once_differentiable(backward: Any) -> Any:
+    """Mark a backward not written in Tensor ops: differentiating through it again raises."""
+
+    def wrapper(ctx: Context, grad: Tensor) -> Any:
+        if not state.enabled:
+            return backward(ctx, grad)
+        state.enabled = False
+        try:
+            grads = backward(ctx, grad)
+        finally:
+            state.enabled = True
+        single = not isinstance(grads, tuple)
+        grads = (grads,) if single else grads
+        marked = tuple(None if g is None else _NotDifferentiable.apply(g, grad, name=ctx.name())
+                       for g in grads)
+        return marked[0] if single else marked
+
+    wrapper.__doc__ = backward.__doc__
+    return staticmethod(wrapper)
+
+
+class _NotDifferentiable(Function):
+    """Passes a once-differentiable gradient through; raises if a second backward reaches it."""
+
+    @staticmethod
+    def forward(ctx: Context, value: np.ndarray, upstream: np.ndarray, name: str) -> np.ndarray:
+        ctx.op = name
+        return value
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Any:
+        raise RuntimeError(f"derivative for {ctx.op} is not implemented: its backward is once_differentiable")
+
+
+from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)

@@ -1,0 +1,519 @@
+"""Elementwise ops: arithmetic, unary math, selection and comparisons.
+
+Each rule returns the gradient in the output's shape; the engine sums it down to a broadcast
+input's shape (see engine.py).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Context, Function
+from ..tensor import Tensor
+
+
+class Add(Function):
+    """y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a + b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, grad
+
+
+def add(a: Any, b: Any) -> Tensor:
+    """a + b, broadcasting."""
+    return Add.apply(a, b)
+
+
+class Sub(Function):
+    """y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return a - b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, -grad
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """a − b, broadcasting."""
+    return Sub.apply(a, b)
+
+
+class Mul(Function):
+    """y = a·b;  ∂y/∂a = b, ∂y/∂b = a"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return a * b
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = ctx.saved_tensors
+        return grad * b, grad * a
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """a · b, broadcasting."""
+    return Mul.apply(a, b)
+
+
+class Div(Function):
+    """y = a / b;  ∂y/∂a = 1/b, ∂y/∂b = −y/b"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        y = a / b
+        ctx.save_for_backward(b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        b, y = ctx.saved_tensors
+        grad_a = grad / b
+        return grad_a, -grad_a * y
+
+
+def div(a: Any, b: Any) -> Tensor:
+    """a / b, broadcasting."""
+    return Div.apply(a, b)
+
+
+class Neg(Function):
+    """y = −x;  ∂y/∂x = −1"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return -x
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        return -grad
+
+
+def neg(x: Any) -> Tensor:
+    """−x."""
+    return Neg.apply(x)
+
+
+class PowScalar(Function):
+    """y = xᵖ for a constant p;  ∂y/∂x = p·xᵖ⁻¹"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, p: float) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.p = p
+        return x**p
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        p = ctx.p
+        if p == 2:
+            return grad * (2 * x)
+        return grad * (p * x ** (p - 1))
+
+
+class Pow(Function):
+    """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = y·ln a (taken as 0 where a ≤ 0)"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        y = a**b
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b, y = ctx.saved_tensors
+        grad_a = grad * b * a ** (b - 1)
+        grad_b = grad * y * log(where(a.data > 0, a, 1))
+        return grad_a, grad_b
+
+
+def pow(x: Any, exponent: Any) -> Tensor:
+    """x ** exponent; a constant number exponent records no gradient for it."""
+    if isinstance(exponent, int | float | np.number) and not isinstance(exponent, bool):
+        if not isinstance(x, Tensor):
+            x = Tensor._lift(x, None)
+        return PowScalar.apply(x, p=exponent)
+    return Pow.apply(x, exponent)
+
+
+class Exp(Function):
+    """y = eˣ;  ∂y/∂x = y"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.exp(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * y
+
+
+def exp(x: Any) -> Tensor:
+    """eˣ, elementwise."""
+    return Exp.apply(x)
+
+
+class Log(Function):
+    """y = ln x;  ∂y/∂x = 1/x"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / x
+
+
+def log(x: Any) -> Tensor:
+    """Natural logarithm, elementwise."""
+    return Log.apply(x)
+
+
+class Log1p(Function):
+    """y = ln(1 + x);  ∂y/∂x = 1/(1 + x)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log1p(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x)
+
+
+def log1p(x: Any) -> Tensor:
+    """ln(1 + x), accurate for small x."""
+    return Log1p.apply(x)
+
+
+class Expm1(Function):
+    """y = eˣ − 1;  ∂y/∂x = y + 1"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.expm1(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * (y + 1)
+
+
+def expm1(x: Any) -> Tensor:
+    """eˣ − 1, accurate for small x."""
+    return Expm1.apply(x)
+
+
+class Sqrt(Function):
+    """y = √x;  ∂y/∂x = 1/(2y)  (infinite at 0)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.sqrt(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad / (2 * y)
+
+
+def sqrt(x: Any) -> Tensor:
+    """Square root, elementwise."""
+    return Sqrt.apply(x)
+
+
+class Sin(Function):
+    """y = sin x;  ∂y/∂x = cos x"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.sin(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * cos(x)
+
+
+def sin(x: Any) -> Tensor:
+    """Sine, elementwise."""
+    return Sin.apply(x)
+
+
+class Cos(Function):
+    """y = cos x;  ∂y/∂x = −sin x"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.cos(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -grad * sin(x)
+
+
+def cos(x: Any) -> Tensor:
+    """Cosine, elementwise."""
+    return Cos.apply(x)
+
+
+class Tanh(Function):
+    """y = tanh x;  ∂y/∂x = 1 − y²"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.tanh(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y)
+
+
+def tanh(x: Any) -> Tensor:
+    """Hyperbolic tangent, elementwise."""
+    return Tanh.apply(x)
+
+
+class Sigmoid(Function):
+    """y = σ(x) = 1/(1 + e⁻ˣ);  ∂y/∂x = y(1 − y)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.exp(-np.logaddexp(0, -x))  # no overflow warning at x = −1000
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * (y * (1 - y))
+
+
+def sigmoid(x: Any) -> Tensor:
+    """Logistic sigmoid, elementwise; exactly 0 and 1 at ∓1000 without warnings."""
+    return Sigmoid.apply(x)
+
+
+class Relu(Function):
+    """y = max(0, x);  ∂y/∂x = 1 if x > 0 else 0  (0 at the kink)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.maximum(x, 0)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (x.data > 0)
+
+
+def relu(x: Any) -> Tensor:
+    """Rectified linear unit, elementwise; its gradient at 0 is 0."""
+    return Relu.apply(x)
+
+
+class Abs(Function):
+    """y = |x|;  ∂y/∂x = sign x  (0 at 0)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.abs(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(x.data)
+
+
+def abs(x: Any) -> Tensor:
+    """|x|, elementwise; its gradient at 0 is 0."""
+    return Abs.apply(x)
+
+
+class Sign(Function):
+    """y = sign x;  ∂y/∂x = 0"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return np.sign(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        return Tensor._constant(np.zeros_like(grad.data))
+
+
+def sign(x: Any) -> Tensor:
+    """−1, 0 or 1, elementwise; the gradient is zero everywhere."""
+    return Sign.apply(x)
+
+
+class Maximum(Function):
+    """y = max(a, b);  ∂y/∂a = 1 where a > b, ½ where a = b, else 0"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        y = np.maximum(a, b)
+        ctx.share_a = (a > b) + 0.5 * (a == b)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        share = ctx.share_a.astype(grad.dtype)
+        return grad * share, grad * (1 - share)
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Elementwise maximum; ties split the gradient ½ / ½ (as PyTorch)."""
+    return Maximum.apply(a, b)
+
+
+def minimum(a: Any, b: Any) -> Tensor:
+    """Elementwise minimum; ties split the gradient ½ / ½."""
+    return -Maximum.apply(-_tensor(a), -_tensor(b))
+
+
+class Clip(Function):
+    """y = min(max(x, lo), hi);  ∂y/∂x = 1 where lo ≤ x ≤ hi, else 0"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
+        return np.clip(x, lo, hi)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        inside = np.ones(x.shape, dtype=bool)
+        if ctx.lo is not None:
+            inside &= x.data >= ctx.lo
+        if ctx.hi is not None:
+            inside &= x.data <= ctx.hi
+        return grad * inside
+
+
+def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
+    """Clamp to [min, max]; either bound may be None. Gradient 1 inside (bounds included), 0 outside."""
+    if min is None and max is None:
+        raise ValueError("clip needs at least one of min and max")
+    lo = min.data if isinstance(min, Tensor) else min
+    hi = max.data if isinstance(max, Tensor) else max
+    return Clip.apply(x, lo=lo, hi=hi)
+
+
+class Where(Function):
+    """y = a where cond else b;  ∂y/∂a = cond, ∂y/∂b = not cond"""
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray, cond: np.ndarray) -> np.ndarray:
+        ctx.cond = cond
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        zero = Tensor._constant(np.zeros((), dtype=grad.dtype))
+        return where(ctx.cond, grad, zero), where(ctx.cond, zero, grad)
+
+
+def where(cond: Any, a: Any, b: Any) -> Tensor:
+    """Pick from ``a`` where ``cond`` holds, else from ``b``. ``cond`` carries no gradient.
+
+    A NaN gradient in the branch not taken (e.g. ``where(x > 0, sqrt(x), 0)`` at x < 0) is masked
+    out, but NaN *values* computed there still reach the gradient through ``sqrt``'s own rule; use
+    the double-where pattern ``sqrt(where(x > 0, x, 1))`` to keep it finite.
+    """
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond, dtype=bool)
+    return Where.apply(a, b, cond=cond)
+
+
+class Cast(Function):
+    """y = x in another float dtype;  ∂y/∂x = 1 (cast back)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
+        ctx.in_dtype = x.dtype
+        return x.astype(dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        return cast(grad, ctx.in_dtype)
+
+
+def cast(x: Any, dtype: Any) -> Tensor:
+    """Convert to ``dtype``; differentiable between float dtypes, a constant otherwise."""
+    x = _tensor(x)
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f" or x.dtype.kind != "f":
+        return Tensor._constant(x.data.astype(dtype))
+    return Cast.apply(x, dtype=dtype)
+
+
+def _tensor(x: Any) -> Tensor:
+    return x if isinstance(x, Tensor) else Tensor._lift(x, None)
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def eq(a: Any, b: Any) -> Tensor:
+    """a == b elementwise, as a bool tensor (no gradient)."""
+    return Tensor._constant(np.asarray(np.equal(_data(a), _data(b))))
+
+
+def ne(a: Any, b: Any) -> Tensor:
+    """a != b elementwise, as a bool tensor (no gradient)."""
+    return Tensor._constant(np.asarray(np.not_equal(_data(a), _data(b))))
+
+
+def lt(a: Any, b: Any) -> Tensor:
+    """a < b elementwise, as a bool tensor (no gradient)."""
+    return Tensor._constant(np.asarray(np.less(_data(a), _data(b))))
+
+
+def le(a: Any, b: Any) -> Tensor:
+    """a <= b elementwise, as a bool tensor (no gradient)."""
+    return Tensor._constant(np.asarray(np.less_equal(_data(a), _data(b))))
+
+
+def gt(a: Any, b: Any) -> Tensor:
+    """a > b elementwise, as a bool tensor (no gradient)."""
+    return Tensor._constant(np.asarray(np.greater(_data(a), _data(b))))
+
+
+def ge(a: Any, b: Any) -> Tensor:
+    """a >= b elementwise, as a bool tensor (no gradient)."""
+    return Tensor._constant(np.asarray(np.greater_equal(_data(a), _data(b))))

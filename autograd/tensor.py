@@ -1,0 +1,440 @@
+"""Tensor: one NumPy array, plus the node that made it when it is part of a graph."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from .dtypes import as_array, check_differentiable, get_default_dtype
+
+Axis = int | tuple[int, ...] | None
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``; ``remove()`` unregisters the hook."""
+
+    def __init__(self, hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:
+        self._hooks, self._hook = hooks, hook
+
+    def remove(self) -> None:
+        if self._hook in self._hooks:
+            self._hooks.remove(self._hook)
+
+
+class Tensor:
+    """An n-dimensional array that records the operations made on it for reverse-mode differentiation.
+
+    >>> import autograd
+    >>> x = autograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    tensor([2., 4., 6.], dtype=float32)
+    """
+
+    __slots__ = (
+        "__weakref__",
+        "_grad",
+        "_hooks",
+        "_retains_grad",
+        "data",
+        "grad_fn",
+        "name",
+        "requires_grad",
+    )
+    __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
+    __hash__ = object.__hash__  # == is elementwise, so identity hashing is restored explicitly
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if isinstance(data, Tensor):
+            data = data.data
+        self.data = as_array(data, dtype)
+        self.grad_fn = None
+        self.requires_grad = False
+        self._grad = self._hooks = self.name = None
+        self._retains_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    @classmethod
+    def _constant(cls, data: np.ndarray) -> Tensor:
+        """Wrap an array without copying; never requires grad."""
+        t = cls.__new__(cls)
+        t.data = data
+        t.grad_fn = t._grad = t._hooks = t.name = None
+        t.requires_grad = t._retains_grad = False
+        return t
+
+    @classmethod
+    def _lift(cls, x: Any, like: np.dtype | None) -> Tensor:
+        """A constant operand: Python and NumPy scalars take a float neighbour's dtype (weak scalars)."""
+        if isinstance(x, np.ndarray):
+            return cls._constant(x)
+        if like is not None and like.kind == "f" and np.ndim(x) == 0:
+            return cls._constant(np.asarray(x, dtype=like))
+        return cls._constant(as_array(x))
+
+    # ------------------------------------------------------------------ gradients and graph state
+    @property
+    def grad(self) -> Tensor | None:
+        """∂L/∂self after ``backward``; populated for leaves, and for others after ``retain_grad()``."""
+        grad = self._grad
+        if grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf is being read. It is not filled "
+                "by backward(); call .retain_grad() on it before backward if you want it.",
+                UserWarning, stacklevel=2)
+        return grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is not None and not isinstance(value, Tensor):
+            value = Tensor._constant(np.asarray(value))
+        if value is not None and value.shape != self.shape:
+            raise ValueError(f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}")
+        self._grad = value
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors not made by a recorded op (user-created, or made under no_grad)."""
+        return self.grad_fn is None
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place on a leaf; returns self."""
+        if self.grad_fn is not None and not requires_grad:
+            raise RuntimeError("requires_grad can only be turned off on leaf tensors; use .detach()")
+        if requires_grad:
+            check_differentiable(self.data.dtype)
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor after backward."""
+        if self.grad_fn is not None:
+            self._retains_grad = True
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> RemovableHandle:
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned Tensor replaces it."""
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that does not require grad")
+        hooks = self._hooks
+        if hooks is None:
+            hooks = self._hooks = []
+        hooks.append(hook)
+        return RemovableHandle(hooks, hook)
+
+    def zero_grad(self) -> None:
+        """Forget the accumulated gradient (sets ``.grad`` to None, like PyTorch's default)."""
+        self._grad = None
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        return Tensor._constant(self.data)
+
+    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
+        """Accumulate ∂self/∂leaf into every leaf's ``.grad``; ``gradient`` is needed unless self is a scalar."""
+        from .engine import backward
+
+        backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+
+    # ------------------------------------------------------------------ array-like properties
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        """Number of elements (NumPy's ``size``; PyTorch's ``numel()``)."""
+        return self.data.size
+
+    def numel(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:
+        return ops.transpose(self)
+
+    def numpy(self) -> np.ndarray:
+        """The underlying array (shared, not copied)."""
+        return self.data
+
+    def item(self) -> float | int | bool:
+        if self.data.size != 1:
+            raise ValueError(f"only one-element tensors can be converted to a Python scalar, got shape {self.shape}")
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A copy in another dtype (float to float stays differentiable)."""
+        return ops.cast(self, np.dtype(dtype))
+
+    def float(self) -> Tensor:
+        return self.astype(get_default_dtype())
+
+    def double(self) -> Tensor:
+        return self.astype(np.float64)
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(len(self.data)))
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(f"the truth value of a tensor with {self.data.size} elements is ambiguous")
+        return bool(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(", threshold=200)
+        extra = [f"dtype={self.data.dtype}"]
+        if self.grad_fn is not None:
+            extra.append(f"grad_fn=<{self.grad_fn.name()}>")
+        elif self.requires_grad:
+            extra.append("requires_grad=True")
+        return f"tensor({body}, {', '.join(extra)})"
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        if self.grad_fn is not None:
+            raise RuntimeError("only leaf tensors (not made by a recorded op) support deepcopy; use .detach()")
+        out = type(self)._constant(self.data.copy())
+        out.requires_grad = self.requires_grad
+        out.name = self.name
+        if self._grad is not None:
+            out._grad = Tensor._constant(self._grad.data.copy())
+        memo[id(self)] = out
+        return out
+
+    def __reduce_ex__(self, protocol: Any) -> Any:
+        if self.grad_fn is not None:
+            raise RuntimeError("only leaf tensors can be pickled; use .detach()")
+        return (_rebuild, (type(self), self.data, self.requires_grad))
+
+    # ------------------------------------------------------------------ arithmetic
+    def __add__(self, other: Any) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return ops.sub(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return ops.sub(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return ops.mul(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return ops.div(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return ops.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return ops.pow(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.neg(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return ops.abs(self)
+
+    def abs(self) -> Tensor:
+        return ops.abs(self)
+
+    def pow(self, exponent: Any) -> Tensor:
+        return ops.pow(self, exponent)
+
+    # ------------------------------------------------------------------ comparisons (no gradient)
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.eq(self, other)
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return ops.ne(self, other)
+
+    def __lt__(self, other: Any) -> Tensor:
+        return ops.lt(self, other)
+
+    def __le__(self, other: Any) -> Tensor:
+        return ops.le(self, other)
+
+    def __gt__(self, other: Any) -> Tensor:
+        return ops.gt(self, other)
+
+    def __ge__(self, other: Any) -> Tensor:
+        return ops.ge(self, other)
+
+    # ------------------------------------------------------------------ elementwise
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def log1p(self) -> Tensor:
+        return ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return ops.expm1(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+    def sign(self) -> Tensor:
+        return ops.sign(self)
+
+    def maximum(self, other: Any) -> Tensor:
+        return ops.maximum(self, other)
+
+    def minimum(self, other: Any) -> Tensor:
+        return ops.minimum(self, other)
+
+    def clip(self, min: Any = None, max: Any = None) -> Tensor:
+        return ops.clip(self, min, max)
+
+    clamp = clip
+
+    # ------------------------------------------------------------------ reductions
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def max(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def min(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def prod(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+                  keepdim: bool | None = None) -> Tensor:
+        return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def var(self, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0, dim: Axis = None,
+            keepdim: bool | None = None, correction: int | None = None) -> Tensor:
+        return ops.var(self, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction)
+
+    def std(self, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0, dim: Axis = None,
+            keepdim: bool | None = None, correction: int | None = None) -> Tensor:
+        return ops.std(self, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction)
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+               keepdim: bool | None = None) -> Tensor:
+        return ops.argmax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
+               keepdim: bool | None = None) -> Tensor:
+        return ops.argmin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    # ------------------------------------------------------------------ shape
+    def reshape(self, *shape: Any) -> Tensor:
+        return ops.reshape(self, shape[0] if len(shape) == 1 else shape)
+
+    view = reshape
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        return ops.flatten(self, start_dim, end_dim)
+
+    def transpose(self, *dims: Any) -> Tensor:
+        return ops.transpose(self, *dims)
+
+    def permute(self, *dims: Any) -> Tensor:
+        return ops.permute(self, *dims)
+
+    def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
+        return ops.squeeze(self, axis, dim=dim)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        return ops.unsqueeze(self, dim)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        return ops.expand(self, *sizes)
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        return ops.broadcast_to(self, shape)
+
+    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.split(self, split_size_or_sections, dim)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return ops.getitem(self, index)
+
+    # ------------------------------------------------------------------ linear algebra
+    def matmul(self, other: Any) -> Tensor:
+        return ops.matmul(self, other)
+
+    def dot(self, other: Any) -> Tensor:
+        return ops.dot(self, other)
+
+
+def _rebuild(cls: type[Tensor], data: np.ndarray, requires_grad: bool) -> Tensor:
+    return cls(data, requires_grad=requires_grad)
+
+
+def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
+    """Make a leaf Tensor (copies ``data``); same as ``Tensor(...)``."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+from . import ops  # noqa: E402  (ops import Tensor)
