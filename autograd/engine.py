@@ -41,8 +41,9 @@ def topological_order(roots: Sequence[Tensor]) -> Iterator[Tensor]:
         yield t
         for p in t.grad_fn.inputs:
             if p.grad_fn is not None:
-                consumers[p] -= 1
-                if consumers[p] == 0:
+                left = consumers[p] - 1
+                consumers[p] = left
+                if left == 0:
                     ready.append(p)
 
 
@@ -137,11 +138,19 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
             if len(downstream) != len(ctx.inputs):
                 raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
                                    f"(expected {len(ctx.inputs)}, got {len(downstream)})")
-            for i, (inp, g) in enumerate(zip(ctx.inputs, downstream, strict=True)):
-                if g is None or not inp.requires_grad:
-                    continue
-                g = _checked(ctx, i, inp, g)
-                _add(pending if inp.grad_fn is not None else leaves, inp, g, create_graph)
+            i = 0
+            for inp, g in zip(ctx.inputs, downstream):
+                if g is not None and inp.requires_grad:
+                    # the common case, a Tensor of the input's shape, needs no call (this loop runs per edge)
+                    if type(g) is not Tensor or g.data.shape != inp.data.shape or state.anomaly:
+                        g = _checked(ctx, i, inp, g)
+                    into = pending if inp.grad_fn is not None else leaves
+                    before = into.get(inp)
+                    if before is None:
+                        into[inp] = g
+                    else:
+                        into[inp] = before + g if create_graph else Tensor._constant(before.data + g.data)
+                i += 1
             if not retain_graph:
                 ctx.release()
     finally:

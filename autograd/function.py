@@ -51,7 +51,7 @@ class Context:
         """The saved values as Tensors: an input comes back as that input, the output as the output."""
         if self.released:
             raise RuntimeError(FREED_GRAPH)
-        return tuple(s() if type(s) is weakref.ref else s for s in self._saved)
+        return tuple([s() if type(s) is weakref.ref else s for s in self._saved])
 
     def name(self) -> str:
         """PyTorch-style node name, e.g. ``MulBackward``."""
@@ -107,28 +107,43 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
         """Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad."""
-        tensors = inputs if all(type(x) is Tensor for x in inputs) else _lift_all(inputs)
+        # the hot path of every op and of every backward rule: plain loops, inlined construction and
+        # fixed-arity calls, because a generator or a *args/**kwargs call costs as much as a small array op
+        for x in inputs:
+            if not isinstance(x, Tensor):
+                inputs = _lift_all(inputs)
+                break
         ctx = Context(cls)
-        raw = cls.forward(ctx, *[t.data for t in tensors], **attrs)
+        n = len(inputs)
+        if n == 2 and not attrs:
+            raw = cls.forward(ctx, inputs[0].data, inputs[1].data)
+        elif n == 1 and not attrs:
+            raw = cls.forward(ctx, inputs[0].data)
+        else:
+            raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
         data = raw if type(raw) is np.ndarray else np.asarray(raw)
-        out = Tensor.__new__(Tensor)
+        out = _new_tensor(Tensor)
         out.data = data
         out.grad_fn = out._grad = out._hooks = out.name = None
-        out.requires_grad = out._retains_grad = False
-        if state.enabled:
-            needs = tuple(t.requires_grad for t in tensors)
-            if True in needs:
-                out.requires_grad = True
-                out.grad_fn = ctx
-                ctx.inputs = tensors
-                ctx.needs_input_grad = needs
-                ctx.out_shape = data.shape
-                if ctx._saved:
-                    ctx._saved = tuple(_link(s, raw, out, tensors) for s in ctx._saved)
-                if state.anomaly:
-                    from .anomaly import creation_site
+        out._retains_grad = False
+        if not state.enabled:
+            out.requires_grad = False
+            return out
+        needs = tuple([t.requires_grad for t in inputs])
+        if True not in needs:
+            out.requires_grad = False
+            return out
+        out.requires_grad = True
+        out.grad_fn = ctx
+        ctx.inputs = inputs
+        ctx.needs_input_grad = needs
+        ctx.out_shape = data.shape
+        if ctx._saved:
+            ctx._saved = tuple([_link(s, raw, out, inputs) for s in ctx._saved])
+        if state.anomaly:
+            from .anomaly import creation_site
 
-                    ctx.creation_site = creation_site()
+            ctx.creation_site = creation_site()
         return out
 
 
@@ -147,8 +162,12 @@ def _link(saved: Any, raw: Any, out: Tensor, inputs: tuple[Tensor, ...]) -> Any:
 
 def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     """Wrap non-Tensor inputs as constants; Python numbers take the dtype of a float Tensor beside them."""
-    like = next((x.data.dtype for x in inputs if isinstance(x, Tensor)), None)
-    return tuple(x if isinstance(x, Tensor) else Tensor._lift(x, like) for x in inputs)
+    like = None
+    for x in inputs:
+        if isinstance(x, Tensor):
+            like = x.data.dtype
+            break
+    return tuple([x if isinstance(x, Tensor) else Tensor._lift(x, like) for x in inputs])
 
 
 def once_differentiable(backward: Any) -> Any:
@@ -186,3 +205,5 @@ class _NotDifferentiable(Function):
 
 
 from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)
+
+_new_tensor = Tensor.__new__

@@ -72,7 +72,7 @@ class Tensor:
         """A constant operand: Python and NumPy scalars take a float neighbour's dtype (weak scalars)."""
         if isinstance(x, np.ndarray):
             return cls._constant(x)
-        if like is not None and like.kind == "f" and np.ndim(x) == 0:
+        if like is not None and like.kind == "f" and (type(x) is float or type(x) is int or np.ndim(x) == 0):
             return cls._constant(np.asarray(x, dtype=like))
         return cls._constant(as_array(x))
 

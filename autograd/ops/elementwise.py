@@ -57,9 +57,11 @@ class Mul(Function):
         return a * b
 
     @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = ctx.saved_tensors
-        return grad * b, grad * a
+        need_a, need_b = ctx.needs_input_grad
+        # a constant factor (x * 0.5, a mask) is common, and its unused gradient would cost a whole op
+        return grad * b if need_a else None, grad * a if need_b else None
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -77,10 +79,10 @@ class Div(Function):
         return y
 
     @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor | None]:
         b, y = ctx.saved_tensors
         grad_a = grad / b
-        return grad_a, -grad_a * y
+        return grad_a, -grad_a * y if ctx.needs_input_grad[1] else None
 
 
 def div(a: Any, b: Any) -> Tensor:
