@@ -1,7 +1,32 @@
 """chainrule's neural-network library, with PyTorch's habits, on the ``autograd`` engine."""
 
-from . import data, datasets
+from . import data, datasets, functional, init, optim, utils
+from .activations import (
+    ELU,
+    GELU,
+    Hardtanh,
+    LeakyReLU,
+    LogSoftmax,
+    PReLU,
+    ReLU,
+    Sigmoid,
+    Sign,
+    SiLU,
+    Softmax,
+    Softplus,
+    Softsign,
+    Swish,
+    Tanh,
+)
+from .layers import MLP, BatchNorm1d, Dropout, Flatten, GaussianNoise, Identity, LayerNorm, Linear
+from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Parameter, Sequential
 from .serialization import CheckpointError, load, save
 
-__all__ = ["CheckpointError", "Module", "ModuleList", "Parameter", "Sequential", "data", "datasets", "load", "save"]
+__all__ = [
+    "ELU", "GELU", "MLP", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError", "CrossEntropyLoss",
+    "Dropout", "Flatten", "GaussianNoise", "Hardtanh", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm",
+    "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU",
+    "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softplus", "Softsign", "Swish", "Tanh", "data", "datasets",
+    "functional", "init", "load", "optim", "save", "utils",
+]

@@ -43,12 +43,19 @@ class Module:
     def __setattr__(self, name: str, value: Any) -> None:
         if "_parameters" not in self.__dict__:
             raise AttributeError(f"call Module.__init__() in {type(self).__name__}.__init__ before assigning {name}")
-        for store in (self._parameters, self._buffers, self._modules):
-            store.pop(name, None)  # reassigning a name drops its old registration
         if isinstance(value, Parameter):
-            self._parameters[name] = value
+            target = self._parameters
         elif isinstance(value, Module):
-            self._modules[name] = value
+            target = self._modules
+        elif name in self._buffers and (value is None or isinstance(value, Tensor)):
+            target = self._buffers  # as PyTorch: a Tensor assigned to a buffer's name stays a buffer
+        else:
+            target = None
+        for store in (self._parameters, self._buffers, self._modules):
+            if store is not target:
+                store.pop(name, None)  # reassigning a name drops its old registration
+        if target is not None:
+            target[name] = value  # an existing key keeps its place, so state_dict order stays PyTorch's
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name: str) -> None:
@@ -141,19 +148,26 @@ class Module:
         return self
 
     # ------------------------------------------------------------------ state
-    def state_dict(self) -> dict[str, np.ndarray]:
-        """Parameters and buffers by dotted name, as copies of their arrays (PyTorch's keys and shapes)."""
-        out = {name: p.data.copy() for name, p in self.named_parameters()}
-        out.update((name, b.data.copy()) for name, b in self.named_buffers())
+    def _state_tensors(self) -> dict[str, Tensor]:
+        """PyTorch's state_dict entries in its order: each module's parameters, then its buffers, then its
+        children's; a tied parameter appears under each of its names."""
+        out: dict[str, Tensor] = {}
+        for mod_name, module in self.named_modules():
+            prefix = f"{mod_name}." if mod_name else ""
+            for store in (module._parameters, module._buffers):
+                out.update((prefix + name, t) for name, t in store.items() if t is not None)
         return out
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """Parameters and buffers by dotted name, as copies of their arrays (PyTorch's keys, order and shapes)."""
+        return {name: t.data.copy() for name, t in self._state_tensors().items()}
 
     def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> tuple[list[str], list[str]]:
         """Copy arrays into parameters and buffers; returns ``(missing_keys, unexpected_keys)``.
 
         Everything is checked before anything is copied, so a failed load leaves the model unchanged.
         """
-        own = dict(self.named_parameters())
-        own.update(self.named_buffers())
+        own = self._state_tensors()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
         arrays = {}

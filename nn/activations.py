@@ -1,0 +1,178 @@
+"""Activation Modules: thin wrappers over ``nn.functional``, printed as PyTorch prints them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+
+from . import functional as F
+from .module import Module, Parameter
+
+
+class Sign(Module):
+    """f(z) = sign z  (gradient 0)"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sign(x)
+
+
+class ReLU(Module):
+    """f(z) = max(0, z)"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """f(z) = z if z > 0 else α·z  (α = negative_slope)"""
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x: Any) -> Tensor:
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class PReLU(Module):
+    """f(z) = z if z > 0 else a·z, with the slope a learned (one shared, or one per channel)"""
+
+    def __init__(self, num_parameters: int = 1, init: float = 0.25, dtype: Any = None) -> None:
+        super().__init__()
+        self.num_parameters = num_parameters
+        dtype = autograd.get_default_dtype() if dtype is None else dtype
+        self.weight = Parameter(np.full(num_parameters, init, dtype=dtype))
+
+    def forward(self, x: Any) -> Tensor:
+        return F.prelu(x, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"num_parameters={self.num_parameters}"
+
+
+class Sigmoid(Module):
+    """σ(z) = 1/(1 + e⁻ᶻ)"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    """f(z) = tanh z"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanh(x)
+
+
+class Hardtanh(Module):
+    """f(z) = min(max(z, min_val), max_val)"""
+
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        super().__init__()
+        if min_val > max_val:
+            raise ValueError(f"Hardtanh: min_val {min_val} is greater than max_val {max_val}")
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x: Any) -> Tensor:
+        return F.hardtanh(x, self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class Softsign(Module):
+    """f(z) = z/(1 + |z|)"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softsign(x)
+
+
+class ELU(Module):
+    """f(z) = z if z > 0 else α(eᶻ − 1)"""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x: Any) -> Tensor:
+        return F.elu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class GELU(Module):
+    """f(z) = z·Φ(z) (exact, with erf), or its tanh approximation with approximate='tanh'"""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+
+    def forward(self, x: Any) -> Tensor:
+        return F.gelu(x, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """f(z) = z·σ(z)  (swish)"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.silu(x)
+
+
+Swish = SiLU
+
+
+class Softplus(Module):
+    """f(z) = (1/β)·ln(1 + e^(βz)), linear where βz > threshold"""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        if beta <= 0:
+            raise ValueError(f"Softplus: beta must be positive, got {beta}")
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softplus(x, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
+
+
+class Softmax(Module):
+    """softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ) along ``dim`` (default the last; PyTorch guesses one when omitted)"""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softmax(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class LogSoftmax(Module):
+    """log softmax(z)ᵢ = zᵢ − ln Σⱼ e^(zⱼ) along ``dim`` (default the last)"""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> Tensor:
+        return F.log_softmax(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"

@@ -1,0 +1,226 @@
+"""Layers: Linear, MLP, Dropout, Flatten, Identity, GaussianNoise, BatchNorm1d, LayerNorm.
+
+Parameter names, shapes and buffers are PyTorch's, so a ``state_dict`` maps one-to-one onto the
+equivalent PyTorch model's.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+
+from . import functional as F
+from . import init
+from .activations import ReLU
+from .module import Module, Parameter, Sequential
+
+
+def _dtype(dtype: Any) -> np.dtype:
+    return autograd.get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+class Identity(Module):
+    """f(x) = x  (a placeholder; any arguments are ignored, as PyTorch)"""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, x: Any) -> Tensor:
+        return F.identity(x)
+
+
+class Linear(Module):
+    """z = x·Wᵀ + b, with W of shape (out_features, in_features) as PyTorch.
+
+    W and b start as PyTorch's: W ~ kaiming_uniform(a=√5), i.e. U(−1/√fan_in, 1/√fan_in), and
+    b ~ U(−1/√fan_in, 1/√fan_in), drawn from ``autograd.default_generator()``.
+
+    >>> import nn
+    >>> nn.Linear(2, 3)
+    Linear(in_features=2, out_features=3, bias=True)
+    >>> nn.Linear(2, 3).weight.shape
+    (3, 2)
+    """
+
+    def __init__(self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        self.in_features, self.out_features = in_features, out_features
+        self.weight = Parameter(np.empty((out_features, in_features), dtype=_dtype(dtype)))
+        self.bias = Parameter(np.empty(out_features, dtype=_dtype(dtype))) if bias else None
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw W and b afresh, as PyTorch's ``Linear`` does."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.linear(x, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class MLP(Sequential):
+    """A multilayer perceptron: Linear → activation (→ Dropout) for each hidden width, then a last Linear.
+
+    It is a ``Sequential``, so its ``state_dict`` keys (``0.weight``, ``2.bias``, ...) are those of
+    the same stack written as a PyTorch ``nn.Sequential``. ``activation`` is a Module class or
+    factory (``nn.Tanh``, ``lambda: nn.LeakyReLU(0.2)``), or a Module that is copied for each layer;
+    a Dropout layer follows each activation when ``dropout > 0``.
+
+    >>> import nn
+    >>> nn.MLP(2, [8, 8], 1, activation=nn.Tanh)
+    MLP(
+      (0): Linear(in_features=2, out_features=8, bias=True)
+      (1): Tanh()
+      (2): Linear(in_features=8, out_features=8, bias=True)
+      (3): Tanh()
+      (4): Linear(in_features=8, out_features=1, bias=True)
+    )
+    """
+
+    def __init__(self, in_features: int, hidden: int | Sequence[int], out_features: int,
+                 activation: Callable[[], Module] | Module = ReLU, dropout: float = 0.0, bias: bool = True,
+                 dtype: Any = None) -> None:
+        F._check_probability(dropout)
+        widths = [hidden] if isinstance(hidden, int | np.integer) else list(hidden)
+        layers: list[Module] = []
+        fan_in = in_features
+        for width in widths:
+            layers += [Linear(fan_in, int(width), bias=bias, dtype=dtype), _make_activation(activation)]
+            if dropout > 0:
+                layers.append(Dropout(dropout))
+            fan_in = int(width)
+        layers.append(Linear(fan_in, out_features, bias=bias, dtype=dtype))
+        super().__init__(*layers)
+
+
+def _make_activation(activation: Callable[[], Module] | Module) -> Module:
+    if isinstance(activation, Module):
+        return copy.deepcopy(activation)
+    expected = f"MLP: activation must be a Module class or a function returning a Module (e.g. nn.ReLU), got {activation!r}"
+    try:
+        made = activation()
+    except TypeError as e:  # e.g. nn.functional.relu, which needs an input
+        raise TypeError(expected) from e
+    if not isinstance(made, Module):
+        raise TypeError(f"{expected}, which returned {type(made).__name__}")
+    return made
+
+
+class Dropout(Module):
+    """Inverted dropout: in training each unit is zeroed with probability p and the rest scaled by 1/(1 − p)"""
+
+    def __init__(self, p: float = 0.5) -> None:
+        super().__init__()
+        F._check_probability(p)
+        self.p = p
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout(x, self.p, self.training)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}, inplace=False"
+
+
+class GaussianNoise(Module):
+    """h̃ = h + ε, ε ~ N(0, std²), in training only (a regulariser, as Keras' GaussianNoise)"""
+
+    def __init__(self, std: float = 0.1) -> None:
+        super().__init__()
+        if std < 0:
+            raise ValueError(f"GaussianNoise: std must be non-negative, got {std}")
+        self.std = std
+
+    def forward(self, x: Any) -> Tensor:
+        return F.gaussian_noise(x, self.std, self.training)
+
+    def extra_repr(self) -> str:
+        return f"std={self.std}"
+
+
+class Flatten(Module):
+    """Merge dims start_dim..end_dim into one (by default all but the batch dim)"""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: Any) -> Tensor:
+        return autograd.flatten(x, self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class BatchNorm1d(Module):
+    """x̂ = (x − μ_B)/√(σ²_B + ε), ŷ = γ·x̂ + β per channel, for inputs (N, C) or (N, C, L).
+
+    Training uses the batch's statistics and updates the buffers ``running_mean``,
+    ``running_var`` (unbiased) and ``num_batches_tracked``; ``eval()`` uses the running ones.
+    ``momentum=None`` makes the running statistics a cumulative average.
+    """
+
+    def __init__(self, num_features: int, eps: float = 1e-5, momentum: float | None = 0.1, affine: bool = True,
+                 track_running_stats: bool = True, dtype: Any = None, *, bias: bool = True) -> None:
+        super().__init__()
+        self.num_features, self.eps, self.momentum = num_features, eps, momentum
+        self.affine, self.track_running_stats = affine, track_running_stats
+        dtype = _dtype(dtype)
+        self.weight = Parameter(np.ones(num_features, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_features, dtype=dtype)) if affine and bias else None
+        if track_running_stats:
+            self.register_buffer("running_mean", Tensor(np.zeros(num_features, dtype=dtype)))
+            self.register_buffer("running_var", Tensor(np.ones(num_features, dtype=dtype)))
+            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
+        else:
+            self.register_buffer("running_mean", None)
+            self.register_buffer("running_var", None)
+            self.register_buffer("num_batches_tracked", None)
+
+    def forward(self, x: Any) -> Tensor:
+        x = F._tensor(x)
+        if x.ndim not in (2, 3):
+            raise ValueError(f"BatchNorm1d: expected 2D or 3D input (got {x.ndim}D input of shape {x.shape})")
+        momentum = 0.0 if self.momentum is None else self.momentum
+        if self.training and self.track_running_stats:
+            self.num_batches_tracked.data = self.num_batches_tracked.data + 1
+            if self.momentum is None:
+                momentum = 1.0 / float(self.num_batches_tracked.data)
+        return F.batch_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
+                            self.training or self.running_mean is None, momentum, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}, "
+                f"bias={self.bias is not None}, track_running_stats={self.track_running_stats}")
+
+
+class LayerNorm(Module):
+    """x̂ = (x − μ)/√(σ² + ε), ŷ = γ·x̂ + β, with μ, σ² over the last dims (``normalized_shape``)"""
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
+                 bias: bool = True, dtype: Any = None) -> None:
+        super().__init__()
+        shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
+        self.normalized_shape = tuple(int(s) for s in shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        dtype = _dtype(dtype)
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype)) if elementwise_affine else None
+        self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dtype)) if elementwise_affine and bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        return F.layer_norm(x, self.normalized_shape, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")

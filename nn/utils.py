@@ -1,0 +1,89 @@
+"""Gradient clipping and weight penalties (regularisers added to the loss)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+import autograd
+from autograd import Tensor
+
+from .module import Module
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty"]
+
+
+def _tensors(parameters: Module | Tensor | Iterable[Tensor]) -> list[Tensor]:
+    if isinstance(parameters, Module):
+        return list(parameters.parameters())
+    if isinstance(parameters, Tensor):
+        return [parameters]
+    return list(parameters)
+
+
+def clip_grad_norm_(parameters: Module | Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False) -> Tensor:
+    """Scale all gradients by min(1, max_norm/(‖g‖ + 10⁻⁶)), ‖g‖ the norm of all of them joined; returns ‖g‖.
+
+    >>> import autograd, nn
+    >>> w = autograd.tensor([3.0, 4.0], requires_grad=True)
+    >>> (w * w / 2).sum().backward()
+    >>> nn.utils.clip_grad_norm_([w], max_norm=1.0).item()
+    5.0
+    >>> w.grad.numpy().round(4)
+    array([0.6, 0.8], dtype=float32)
+    """
+    grads = [p.grad for p in _tensors(parameters) if p.grad is not None]
+    if not grads:
+        return autograd.tensor(0.0)
+    norm_type = float(norm_type)
+    if norm_type == math.inf:
+        norms = [np.max(np.abs(g.data), initial=0.0) for g in grads]
+        total = float(np.max(norms))
+    else:
+        norms = [np.linalg.norm(g.data.ravel(), ord=norm_type) for g in grads]
+        total = float(np.linalg.norm(np.asarray(norms, dtype=np.float64), ord=norm_type))
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
+                           f"so it cannot be clipped. To disable this error and scale the gradients by the "
+                           f"non-finite norm anyway, set `error_if_nonfinite=False`")
+    coef = max_norm / (total + 1e-6)
+    if coef < 1:
+        # a non-finite norm scales by 0, and inf·0 = NaN: PyTorch's documented outcome, not a bug here
+        with np.errstate(invalid="ignore"):
+            for g in grads:
+                g.data = (g.data * coef).astype(g.dtype, copy=False)
+    return autograd.tensor(total, dtype=grads[0].dtype)
+
+
+def clip_grad_value_(parameters: Module | Tensor | Iterable[Tensor], clip_value: float) -> None:
+    """Clip every gradient element to [−clip_value, clip_value]."""
+    if clip_value < 0:
+        raise ValueError(f"clip_value must be non-negative, got {clip_value}")
+    for p in _tensors(parameters):
+        if p.grad is not None:
+            p.grad.data = np.clip(p.grad.data, -clip_value, clip_value)
+
+
+def l1_penalty(parameters: Module | Tensor | Iterable[Tensor]) -> Tensor:
+    """Ω(θ) = Σᵢ |θᵢ| over the given parameters (add λ·Ω to the loss for ℓ₁ regularisation)."""
+    tensors = _tensors(parameters)
+    if not tensors:
+        return autograd.tensor(0.0)
+    return sum(autograd.abs(t).sum() for t in tensors)
+
+
+def l2_penalty(parameters: Module | Tensor | Iterable[Tensor]) -> Tensor:
+    """Ω(θ) = Σᵢ θᵢ² = ‖θ‖₂² over the given parameters (add λ·Ω to the loss for ℓ₂ regularisation).
+
+    >>> import autograd, nn
+    >>> nn.utils.l2_penalty([autograd.tensor([3.0, 4.0])]).item()
+    25.0
+    """
+    tensors = _tensors(parameters)
+    if not tensors:
+        return autograd.tensor(0.0)
+    return sum((t * t).sum() for t in tensors)
+

@@ -1,0 +1,231 @@
+"""Activations: values and gradients against PyTorch, extremes without warnings, fused ops against composed ones."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+import nn
+import nn.functional as F
+from autograd.gradcheck import gradcheck, gradgradcheck
+from autograd.testing import assert_gradients_match, shapes, tensors
+
+# name → (our function, torch's function given the torch module, our Module, its torch repr-twin)
+ACTIVATIONS = {
+    "identity": (F.identity, lambda torch, t: t * 1, nn.Identity, "Identity"),
+    "sign": (F.sign, lambda torch, t: torch.sign(t), nn.Sign, None),
+    "relu": (F.relu, lambda torch, t: torch.relu(t), nn.ReLU, "ReLU"),
+    "leaky_relu": (lambda x: F.leaky_relu(x, 0.1),
+                   lambda torch, t: torch.nn.functional.leaky_relu(t, 0.1), lambda: nn.LeakyReLU(0.1), "LeakyReLU"),
+    "sigmoid": (F.sigmoid, lambda torch, t: torch.sigmoid(t), nn.Sigmoid, "Sigmoid"),
+    "tanh": (F.tanh, lambda torch, t: torch.tanh(t), nn.Tanh, "Tanh"),
+    "hardtanh": (lambda x: F.hardtanh(x, -1.0, 2.0), lambda torch, t: torch.nn.functional.hardtanh(t, -1.0, 2.0),
+                 lambda: nn.Hardtanh(-1.0, 2.0), "Hardtanh"),
+    "softsign": (F.softsign, lambda torch, t: torch.nn.functional.softsign(t), nn.Softsign, "Softsign"),
+    "elu": (lambda x: F.elu(x, 0.7), lambda torch, t: torch.nn.functional.elu(t, 0.7), lambda: nn.ELU(0.7), "ELU"),
+    "gelu": (F.gelu, lambda torch, t: torch.nn.functional.gelu(t), nn.GELU, "GELU"),
+    "gelu_tanh": (lambda x: F.gelu(x, "tanh"), lambda torch, t: torch.nn.functional.gelu(t, approximate="tanh"),
+                  lambda: nn.GELU("tanh"), "GELU"),
+    "silu": (F.silu, lambda torch, t: torch.nn.functional.silu(t), nn.SiLU, "SiLU"),
+    "softplus": (F.softplus, lambda torch, t: torch.nn.functional.softplus(t), nn.Softplus, "Softplus"),
+    "softplus_beta": (lambda x: F.softplus(x, 2.0, 5.0), lambda torch, t: torch.nn.functional.softplus(t, 2.0, 5.0),
+                      lambda: nn.Softplus(2.0, 5.0), "Softplus"),
+    "softmax": (F.softmax, lambda torch, t: torch.softmax(t, -1), nn.Softmax, None),
+    "log_softmax": (F.log_softmax, lambda torch, t: torch.log_softmax(t, -1), nn.LogSoftmax, None),
+}
+SMOOTH = ["sigmoid", "tanh", "softsign", "gelu", "gelu_tanh", "silu", "softplus", "softplus_beta", "softmax",
+          "log_softmax"]
+TORCH_ARGS = {"leaky_relu": (0.1,), "hardtanh": (-1.0, 2.0), "elu": (0.7,), "gelu_tanh": ("tanh",),
+              "softplus_beta": (2.0, 5.0)}
+
+
+def _inputs(rng):
+    """Random values, the kinks (0, the hardtanh bounds), the softplus threshold and the extremes ±1000."""
+    specials = [0.0, 1.0, -1.0, 2.0, 2.5, 25.0, -25.0, 1000.0, -1000.0]
+    return np.concatenate([rng.normal(size=23) * 3, specials]).reshape(4, 8)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_value_and_gradient_match_torch(name, rng):
+    torch = pytest.importorskip("torch")
+    ours, theirs, _, _ = ACTIVATIONS[name]
+    x = _inputs(rng)
+    upstream = rng.normal(size=x.shape)
+    a = autograd.tensor(x, requires_grad=True)
+    ours(a).backward(upstream)
+    t = torch.tensor(x, requires_grad=True)
+    expected = theirs(torch, t)
+    expected.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(ours(autograd.tensor(x)).data, expected.detach().numpy(), rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_float32_extremes_are_finite_and_silent(name):
+    ours = ACTIVATIONS[name][0]
+    x = autograd.tensor([[-1000.0, -100.0, 0.0, 100.0, 1000.0]], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = ours(x)
+        y.sum().backward()
+    assert y.dtype == np.float32 and x.grad.dtype == np.float32
+    assert np.isfinite(y.data).all() and np.isfinite(x.grad.data).all()
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_gradcheck_away_from_kinks(name, rng):
+    ours = ACTIVATIONS[name][0]
+    x = rng.uniform(-3, 3, size=(2, 5))
+    x = np.where(np.abs(x) < 0.05, 0.5, x)  # away from the kink at 0 (relu, leaky_relu, elu, sign)
+    x = np.where(np.abs(np.abs(x) - 1) < 0.05, 0.5, x)  # and from hardtanh's bound at −1
+    assert gradcheck(ours, autograd.tensor(x, requires_grad=True))
+
+
+@pytest.mark.parametrize("name", SMOOTH)
+def test_second_derivatives(name, rng):
+    ours = ACTIVATIONS[name][0]
+    assert gradgradcheck(ours, autograd.tensor(rng.uniform(-3, 3, size=(2, 4)), requires_grad=True))
+
+
+@pytest.mark.parametrize("name", ACTIVATIONS)
+def test_module_is_the_functional_form(name, rng):
+    ours, _, module, _ = ACTIVATIONS[name]
+    x = autograd.tensor(_inputs(rng))
+    np.testing.assert_array_equal(module()(x).data, ours(x).data)
+
+
+@pytest.mark.parametrize("name", [n for n, row in ACTIVATIONS.items() if row[3]])
+def test_module_repr_matches_torch(name):
+    torch = pytest.importorskip("torch")
+    _, _, module, torch_name = ACTIVATIONS[name]
+    assert repr(module()) == repr(getattr(torch.nn, torch_name)(*TORCH_ARGS.get(name, ())))
+
+
+def test_softmax_modules_print_their_dim():
+    torch = pytest.importorskip("torch")
+    assert repr(nn.Softmax(dim=1)) == repr(torch.nn.Softmax(dim=1))
+    assert repr(nn.LogSoftmax(dim=0)) == repr(torch.nn.LogSoftmax(dim=0))
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1, 2])
+def test_fused_softmax_matches_composed(dim, rng):
+    x = rng.normal(size=(3, 4, 5)) * 4
+    upstream = rng.normal(size=x.shape)
+
+    def composed_softmax(t):
+        e = autograd.exp(t - t.data.max(axis=dim, keepdims=True))
+        return e / e.sum(axis=dim, keepdims=True)
+
+    def composed_log_softmax(t):
+        return t - autograd.logsumexp(t, axis=dim, keepdims=True)
+
+    for fused, composed in ((F.softmax, composed_softmax), (F.log_softmax, composed_log_softmax)):
+        a, b = autograd.tensor(x, requires_grad=True), autograd.tensor(x, requires_grad=True)
+        y_fused, y_composed = fused(a, dim), composed(b)
+        np.testing.assert_allclose(y_fused.data, y_composed.data, rtol=1e-12, atol=1e-14)
+        y_fused.backward(upstream)
+        y_composed.backward(upstream)
+        np.testing.assert_allclose(a.grad.data, b.grad.data, rtol=1e-10, atol=1e-12)
+
+
+@given(tensors(shape=shapes(max_dims=3, max_side=4), elements=(-20, 20), requires_grad=True), st.data())
+def test_fused_softmax_gradients_over_shapes(x, data):
+    dim = data.draw(st.integers(-max(x.ndim, 1), max(x.ndim, 1) - 1))
+    assert_gradients_match(lambda t: F.softmax(t, dim), x)
+    assert_gradients_match(lambda t: F.log_softmax(t, dim), x)
+    np.testing.assert_allclose(F.softmax(x, dim).data.sum(axis=dim if x.ndim else None), 1.0, rtol=1e-12)
+
+
+def test_softmax_of_large_equal_logits_is_uniform():
+    for x in ([1000.0, 1000.0], [1e8, 1e8]):
+        np.testing.assert_array_equal(F.softmax(autograd.tensor(x)).data, [0.5, 0.5])
+        np.testing.assert_allclose(F.log_softmax(autograd.tensor(x)).data, [-math.log(2)] * 2, rtol=1e-6)
+
+
+def test_log_softmax_keeps_masked_entries_at_minus_inf():
+    y = F.log_softmax(autograd.tensor([0.0, -np.inf, 0.0], dtype=np.float64))
+    np.testing.assert_array_equal(y.data, [-math.log(2), -np.inf, -math.log(2)])
+
+
+def test_softmax_bad_dim_names_it():
+    with pytest.raises(ValueError, match=r"dim 2 is out of range.*2 dimensions"):
+        F.softmax(autograd.tensor(np.ones((2, 3))), dim=2)
+
+
+def test_erf_is_exact_and_differentiable(rng):
+    x = rng.normal(size=7) * 2
+    np.testing.assert_allclose(F.erf(autograd.tensor(x)).data, [math.erf(v) for v in x], rtol=1e-15, atol=0)
+    assert gradcheck(F.erf, autograd.tensor(x, requires_grad=True))
+    assert gradgradcheck(F.erf, autograd.tensor(x, requires_grad=True))
+
+
+def test_gelu_rejects_unknown_approximation():
+    with pytest.raises(ValueError, match="'none' or 'tanh'"):
+        F.gelu(autograd.tensor([1.0]), approximate="fast")
+    with pytest.raises(ValueError, match="'none' or 'tanh'"):
+        nn.GELU("fast")
+
+
+def test_prelu_per_channel_matches_torch(rng):
+    torch = pytest.importorskip("torch")
+    x = rng.normal(size=(4, 3, 5))
+    upstream = rng.normal(size=x.shape)
+    slopes = np.array([0.1, -0.2, 0.3])
+    ours = nn.PReLU(3, dtype=np.float64)
+    ours.load_state_dict({"weight": slopes})
+    theirs = torch.nn.PReLU(3).double()
+    theirs.load_state_dict({"weight": torch.tensor(slopes)})
+    a, t = autograd.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ours(a).backward(upstream)
+    theirs(t).backward(torch.tensor(upstream))
+    np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-12)
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+
+
+def test_prelu_channel_mismatch_names_shapes():
+    with pytest.raises(ValueError, match=r"3 slopes.*3 channels.*\(2, 4\)"):
+        nn.PReLU(3)(autograd.tensor(np.ones((2, 4))))
+
+
+def test_prelu_weight_is_a_parameter_in_default_dtype():
+    autograd.set_default_dtype(np.float64)
+    (weight,) = nn.PReLU().parameters()
+    assert weight.dtype == np.float64 and weight.shape == (1,) and weight.item() == 0.25
+
+
+def test_hardtanh_gradient_is_zero_at_the_bounds():
+    x = autograd.tensor([-1.0, -0.5, 1.0, 1.5], requires_grad=True)
+    F.hardtanh(x).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [0, 1, 0, 0])
+    with pytest.raises(ValueError, match="min_val 2 is greater than max_val 1"):
+        F.hardtanh(x, 2, 1)
+
+
+def test_swish_is_silu():
+    assert nn.Swish is nn.SiLU and F.swish is F.silu
+
+
+def test_fused_softplus_matches_composed_below_the_threshold(rng):
+    x = rng.uniform(-15, 15, size=(3, 5))
+    upstream = rng.normal(size=x.shape)
+    a, b = autograd.tensor(x, requires_grad=True), autograd.tensor(x, requires_grad=True)
+    fused, composed = F.softplus(a, beta=1.5, threshold=30.0), autograd.log1p(autograd.exp(1.5 * b)) / 1.5
+    np.testing.assert_allclose(fused.data, composed.data, rtol=1e-12)
+    fused.backward(upstream)
+    composed.backward(upstream)
+    np.testing.assert_allclose(a.grad.data, b.grad.data, rtol=1e-12)
+
+
+def test_softplus_is_linear_past_the_threshold():
+    x = autograd.tensor([30.0, 1000.0], dtype=np.float64, requires_grad=True)
+    y = F.softplus(x)
+    y.sum().backward()
+    np.testing.assert_array_equal(y.data, [30.0, 1000.0])
+    np.testing.assert_array_equal(x.grad.data, [1.0, 1.0])
+    with pytest.raises(ValueError, match="beta must be positive"):
+        F.softplus(x, beta=0)
