@@ -26,14 +26,15 @@ def get_default_dtype() -> np.dtype:
 def as_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Convert user data: NumPy arrays keep their dtype, Python numbers and lists take the default float."""
     if dtype is not None:
-        return np.array(data, dtype=dtype)
-    if isinstance(data, np.ndarray | np.generic):
-        return np.array(data)
-    arr = np.array(data)
-    if arr.dtype.kind in "iuf":
-        return arr.astype(_default)
-    if arr.dtype == object:
-        raise TypeError(f"cannot make a tensor from {type(data).__name__} data: {data!r:.80}")
+        arr = np.array(data, dtype=dtype)
+    elif isinstance(data, np.ndarray | np.generic):
+        arr = np.array(data)
+    else:
+        arr = np.array(data)
+        if arr.dtype.kind in "iuf":
+            return arr.astype(_default)
+    if arr.dtype.kind not in "biufc":  # strings, objects, dates: NumPy would fail later, far from the cause
+        raise TypeError(f"cannot make a tensor of dtype {arr.dtype} from {type(data).__name__} data: {data!r:.80}")
     return arr
 
 

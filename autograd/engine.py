@@ -51,7 +51,7 @@ def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retai
              create_graph: bool = False) -> None:
     """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf that requires grad."""
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    upstream = _root_gradients(roots, grad_tensors)
+    upstream = _root_gradients(roots, grad_tensors, create_graph)
     if create_graph:
         warnings.warn(
             "backward(create_graph=True) makes a reference cycle between each leaf and its gradient; "
@@ -68,7 +68,7 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], 
     for i, t in enumerate(wrt):
         if not t.requires_grad:
             raise RuntimeError(f"input {i} of grad() does not require grad")
-    upstream = _root_gradients(roots, grad_outputs)
+    upstream = _root_gradients(roots, grad_outputs, create_graph)
     captured = _run(roots, upstream, create_graph if retain_graph is None else retain_graph, create_graph,
                     set(wrt))
     result = tuple(captured.get(t) for t in wrt)
@@ -79,7 +79,7 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], 
     return result
 
 
-def _root_gradients(roots: list[Tensor], given: Any) -> list[Tensor]:
+def _root_gradients(roots: list[Tensor], given: Any, create_graph: bool) -> list[Tensor]:
     if given is None:
         given = [None] * len(roots)
     elif isinstance(given, Tensor | np.ndarray) or np.isscalar(given):
@@ -103,7 +103,9 @@ def _root_gradients(roots: list[Tensor], given: Any) -> list[Tensor]:
         if g.shape != r.shape:
             raise RuntimeError(f"mismatch in shape: gradient {i} has shape {g.shape} but output {i} "
                                f"has shape {r.shape}")
-        if g.grad_fn is None:  # a copy: no .grad may share memory with the caller's gradient
+        # a copy: no .grad may share memory with the caller's gradient; with create_graph a gradient
+        # that requires grad stays in the graph (jvp's double-vjp trick differentiates with respect to it)
+        if not (create_graph and g.requires_grad):
             g = Tensor._constant(g.data.astype(r.dtype, copy=True))
         out.append(g)
     return out

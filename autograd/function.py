@@ -183,7 +183,8 @@ def once_differentiable(backward: Any) -> Any:
             state.enabled = True
         single = not isinstance(grads, tuple)
         grads = (grads,) if single else grads
-        marked = tuple(None if g is None else _NotDifferentiable.apply(g, grad, name=ctx.name())
+        # linked to the op's inputs too: its gradient depends on them even when the upstream is a constant
+        marked = tuple(None if g is None else _NotDifferentiable.apply(g, grad, *ctx.inputs, name=ctx.name())
                        for g in grads)
         return marked[0] if single else marked
 
@@ -195,7 +196,7 @@ class _NotDifferentiable(Function):
     """Passes a once-differentiable gradient through; raises if a second backward reaches it."""
 
     @staticmethod
-    def forward(ctx: Context, value: np.ndarray, upstream: np.ndarray, name: str) -> np.ndarray:
+    def forward(ctx: Context, value: np.ndarray, *depends_on: np.ndarray, name: str) -> np.ndarray:
         ctx.op = name
         return value
 

@@ -147,7 +147,8 @@ def pow(x: Any, exponent: Any) -> Tensor:
     if isinstance(exponent, int | float | np.number) and not isinstance(exponent, bool):
         if not isinstance(x, Tensor):
             x = Tensor._lift(x, None)
-        return PowScalar.apply(x, p=exponent)
+        # a NumPy scalar exponent is weak like a Python number: float32 ** np.float64(2) stays float32
+        return PowScalar.apply(x, p=exponent.item() if isinstance(exponent, np.number) else exponent)
     return Pow.apply(x, exponent)
 
 

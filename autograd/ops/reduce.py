@@ -122,9 +122,10 @@ class Prod(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
         y = np.prod(x, axis=axes, keepdims=True)
-        ctx.save_for_backward(x, y)
         ctx.axes, ctx.kept = axes, y.shape
-        return y if keepdims else y.reshape(tuple(s for i, s in enumerate(x.shape) if i not in axes))
+        out = y if keepdims else y.reshape(tuple(s for i, s in enumerate(x.shape) if i not in axes))
+        ctx.save_for_backward(x, out)  # the returned array itself, so backward sees the output Tensor
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -164,9 +165,10 @@ class LogSumExp(Function):
         m = np.where(np.isfinite(m), m, 0)  # an all −inf slice gives −inf, not NaN (as JAX)
         with np.errstate(divide="ignore"):
             y = np.log(np.sum(np.exp(x - m), axis=axes, keepdims=True)) + m
-        ctx.save_for_backward(x, y)
         ctx.kept = y.shape
-        return y if keepdims else y.reshape(tuple(s for i, s in enumerate(x.shape) if i not in axes))
+        out = y if keepdims else y.reshape(tuple(s for i, s in enumerate(x.shape) if i not in axes))
+        ctx.save_for_backward(x, out)  # the returned array itself, so backward sees the output Tensor
+        return out
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
