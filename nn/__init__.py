@@ -22,11 +22,12 @@ from .layers import MLP, BatchNorm1d, Dropout, Flatten, GaussianNoise, Identity,
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Parameter, Sequential
 from .serialization import CheckpointError, load, save
+from .train import EarlyStopping, History, evaluate, fit
 
 __all__ = [
     "ELU", "GELU", "MLP", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError", "CrossEntropyLoss",
-    "Dropout", "Flatten", "GaussianNoise", "Hardtanh", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm",
-    "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU",
-    "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softplus", "Softsign", "Swish", "Tanh", "data", "datasets",
-    "functional", "init", "load", "optim", "save", "utils",
+    "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardtanh", "History", "HuberLoss", "Identity", "KLDivLoss",
+    "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "PReLU",
+    "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softplus", "Softsign", "Swish", "Tanh",
+    "data", "datasets", "evaluate", "fit", "functional", "init", "load", "optim", "save", "utils",
 ]
