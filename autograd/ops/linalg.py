@@ -40,6 +40,9 @@ class MatMul(Function):
 def matmul(a: Any, b: Any) -> Tensor:
     """Matrix product with NumPy's rules for 1-d operands and broadcast batch dimensions."""
     a, b = _tensor(a), _tensor(b)
+    shape_a, shape_b = a.data.shape, b.data.shape
+    if len(shape_a) == 2 and len(shape_b) == 2 and shape_a[1] == shape_b[0]:
+        return MatMul.apply(a, b)  # the common case first: the checks below cost as much as a small product
     if a.ndim == 0 or b.ndim == 0:
         raise ValueError(f"matmul needs operands with at least 1 dimension, got shapes {a.shape} and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]

@@ -17,6 +17,8 @@ def normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
     """Axes as a sorted tuple of non-negative ints; ``None`` means all. Raises naming a bad axis."""
     if axis is None:
         return tuple(range(ndim))
+    if type(axis) is int and -ndim <= axis < ndim:  # the common case, without the general checks below
+        return (axis % ndim,)
     axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
     if ndim == 0:  # a 0-d tensor accepts axis 0 or −1, as PyTorch's dim does
         if any(a not in (0, -1) for a in axes):
@@ -41,7 +43,7 @@ def _resolve(axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> tup
 
 
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
-    return tuple(1 if i in axes else s for i, s in enumerate(shape))
+    return tuple([1 if i in axes else s for i, s in enumerate(shape)])
 
 
 class Sum(Function):

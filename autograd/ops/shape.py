@@ -29,7 +29,7 @@ class Reshape(Function):
 def reshape(x: Any, shape: Any) -> Tensor:
     """Same elements, new shape (one dimension may be −1)."""
     x = _tensor(x)
-    shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple(int(s) for s in shape)
+    shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple([int(s) for s in shape])
     if shape == x.shape:
         return x if x.grad_fn is None and not x.requires_grad else Reshape.apply(x, shape=shape)
     return Reshape.apply(x, shape=shape)
@@ -60,9 +60,9 @@ class Transpose(Function):
 def transpose(x: Any, *dims: Any) -> Tensor:
     """No dims: reverse the axes (NumPy). Two ints: swap them (PyTorch). One sequence: permute."""
     x = _tensor(x)
-    if not dims:
-        axes = tuple(reversed(range(x.ndim)))
-    elif len(dims) == 1 and isinstance(dims[0], Sequence | np.ndarray):
+    if not dims:  # always a permutation: no check needed on this path, the one .T takes
+        return Transpose.apply(x, axes=tuple(range(x.data.ndim - 1, -1, -1)))
+    if len(dims) == 1 and isinstance(dims[0], Sequence | np.ndarray):
         axes = tuple(normalize_axis(a, x.ndim)[0] for a in dims[0])
     elif len(dims) == 2:
         i, j = (normalize_axis(d, x.ndim)[0] for d in dims)
