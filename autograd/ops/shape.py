@@ -30,8 +30,11 @@ def reshape(x: Any, shape: Any) -> Tensor:
     """Same elements, new shape (one dimension may be −1)."""
     x = _tensor(x)
     shape = (int(shape),) if isinstance(shape, int | np.integer) else tuple([int(s) for s in shape])
-    if shape == x.shape:
-        return x if x.grad_fn is None and not x.requires_grad else Reshape.apply(x, shape=shape)
+    old = x.data.shape
+    # (−1, n) of an (m, n) array is no change either (a batch flattened to 2-d that already was 2-d)
+    if shape == old or (len(shape) == len(old) and shape.count(-1) == 1 and 0 not in old
+                        and all([s == t or s == -1 for s, t in zip(shape, old)])):
+        return x if x.grad_fn is None and not x.requires_grad else Reshape.apply(x, shape=old)
     return Reshape.apply(x, shape=shape)
 
 
