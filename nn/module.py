@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
@@ -180,7 +181,7 @@ class Module:
                     mismatched.append(f"size mismatch for {k}: copying a param with shape {arr.shape} from "
                                       f"checkpoint, the shape in current model is {t.shape}.")
                 elif arr.dtype.kind not in "fiub":
-                    mismatched.append(f"dtype for {k} is {arr.dtype}, not a number")
+                    mismatched.append(f"dtype for {k} is {arr.dtype}, not a real number")
                 arrays[k] = arr
         problems = list(mismatched)
         if strict:
@@ -190,9 +191,15 @@ class Module:
                 problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
         if problems:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems))
+        cast = {k: arr.astype(own[k].dtype, copy=True) for k, arr in arrays.items()}
+        # checkpoints keep NaN and Inf faithfully: without this a diverged run's weights would load silently
+        non_finite = [k for k, arr in cast.items() if arr.dtype.kind == "f" and not np.isfinite(arr).all()]
+        if non_finite:
+            warnings.warn(f"loading NaN or Inf values into {', '.join(non_finite)}: the state_dict may come from "
+                          "a run that diverged", UserWarning, stacklevel=2)
         with no_grad():
-            for k, arr in arrays.items():
-                own[k].data = arr.astype(own[k].dtype, copy=True)
+            for k, arr in cast.items():
+                own[k].data = arr
         return missing, unexpected
 
     # ------------------------------------------------------------------ printing
