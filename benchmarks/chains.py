@@ -1,0 +1,90 @@
+"""Graphs of many tiny ops, where per-op overhead is everything.
+
+- tiny-tensor chain: 1,000 elementwise ops on 16-element float32 tensors, forward and backward, against
+  PyTorch. One cycle of four ops is an unrolled tiny recurrent cell, y ← tanh(y·w + b)·0.9, so the chain
+  has binary ops with leaves that accumulate 250 gradients each, a unary op and a constant factor.
+- scalar chain: the same cycle with relu on 0-d float64 tensors, against micrograd's ``Value`` (Python floats).
+- long chain: the backward pass alone over 10⁵ nodes (y ← y·1.0001 + 0.5, repeated), against PyTorch.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import numpy as np
+
+from .timing import median_times
+
+CYCLES = 250  # 4 ops a cycle: 1,000 ops
+OPS = 4 * CYCLES
+LONG_NODES = 100_000
+
+
+def _tiny_chain(lib: Any, x: Any, w: Any, b: Any) -> None:
+    y = x
+    for _ in range(CYCLES):
+        y = lib.tanh(y * w + b) * 0.9
+    y.sum().backward()
+    x.grad = w.grad = b.grad = None
+
+
+def tiny_chain(quick: bool) -> dict[str, Any]:
+    import torch
+
+    import autograd
+
+    rng = np.random.default_rng(0)
+    values = [rng.uniform(-1, 1, 16).astype(np.float32) for _ in range(3)]
+    ours = [autograd.tensor(v, requires_grad=True) for v in values]
+    theirs = [torch.tensor(v, requires_grad=True) for v in values]
+    seconds = median_times({"chainrule": lambda: _tiny_chain(autograd, *ours),
+                            "torch": lambda: _tiny_chain(torch, *theirs)}, repeat=5 if quick else 40)
+    return {"name": "tiny-tensor chain, 1,000 ops fwd+bwd", "unit": "µs/op",
+            "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
+
+
+def _scalar_chain(make: Any) -> None:
+    x, w, b = make(0.5), make(0.9), make(0.1)
+    y = x
+    for _ in range(CYCLES):
+        y = (y * w + b).relu() * 0.99
+    y.backward()
+
+
+def scalar_chain(quick: bool) -> dict[str, Any]:
+    from micrograd.engine import Value
+
+    import autograd
+
+    # micrograd sorts the graph recursively: a 1,000-op chain needs a deeper stack than Python's default
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 20 * OPS))
+
+    def scalar(v: float) -> autograd.Tensor:
+        return autograd.tensor(v, requires_grad=True, dtype=np.float64)
+
+    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar), "micrograd": lambda: _scalar_chain(Value)},
+                           repeat=5 if quick else 40)
+    return {"name": "scalar chain, 1,000 ops fwd+bwd", "unit": "µs/op",
+            "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
+
+
+def _long_chain(x: Any) -> Any:
+    y = x
+    for _ in range(LONG_NODES // 2):
+        y = y * 1.0001 + 0.5
+    return y.sum()
+
+
+def long_chain(quick: bool) -> dict[str, Any]:
+    import torch
+
+    import autograd
+
+    seconds = median_times(
+        {"chainrule": lambda root: root.backward(), "torch": lambda root: root.backward()},
+        repeat=3 if quick else 7, warmup=1,
+        setup={"chainrule": lambda: _long_chain(autograd.rand(4, requires_grad=True)),
+               "torch": lambda: _long_chain(torch.rand(4, requires_grad=True))})
+    return {"name": "10⁵-node chain, backward only", "unit": "µs/node",
+            "results": {name: s / LONG_NODES * 1e6 for name, s in seconds.items()}}
