@@ -9,7 +9,7 @@
 (2.0, 8.0)
 """
 
-from . import functional
+from . import functional, gradcheck
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,
@@ -100,8 +100,8 @@ __all__ = [
     "Context", "Function", "Tensor", "abs", "add", "arange", "argmax", "argmin", "backward", "broadcast_to",
     "cast", "cat", "clamp", "clip", "concatenate", "cos", "default_generator", "detect_anomaly", "div", "dot",
     "empty", "enable_grad", "eq", "exp", "expand", "expm1", "eye", "flatten", "full", "functional", "ge",
-    "get_default_dtype", "get_rng_state", "getitem", "grad", "gt", "is_anomaly_enabled", "is_grad_enabled", "le",
-    "linspace", "log",
+    "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt", "is_anomaly_enabled",
+    "is_grad_enabled", "le", "linspace", "log",
     "log1p", "logsumexp", "lt", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne",
     "neg", "no_grad", "once_differentiable", "ones", "ones_like", "outer", "pad", "permute", "pow", "prod",
     "rand", "randn", "randn_like", "relu", "reshape", "set_default_dtype", "set_grad_enabled", "set_rng_state",

@@ -1,0 +1,319 @@
+"""Gradient checking: the analytical derivatives of backward against central differences.
+
+The lecture's check: perturb one input element by ±ε, ∂L/∂w ≈ (L(w + ε) − L(w − ε)) / 2ε, and judge
+the two gradients by their relative error ‖g₁ − g₂‖ / ‖g₁ + g₂‖. ``gradcheck`` does it for every
+element of the Jacobian of ``fn``; ``gradgradcheck`` does it for the backward pass itself.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .engine import grad
+from .grad_mode import enable_grad
+from .tensor import Tensor
+
+__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_grad", "relative_error"]
+
+
+class GradcheckError(RuntimeError):
+    """Analytical and numerical derivatives disagree; the message says where and by how much."""
+
+
+def relative_error(g1: Any, g2: Any) -> float:
+    """‖g₁ − g₂‖ / ‖g₁ + g₂‖ (0 when both are zero): near 1e-7 is good, above 1e-2 is a bug.
+
+    >>> relative_error([1.0, 2.0], [1.0, 2.0])
+    0.0
+    >>> relative_error([1.0, 0.0], [0.0, 1.0])
+    1.0
+    """
+    g1, g2 = np.asarray(g1, dtype=np.float64), np.asarray(g2, dtype=np.float64)
+    num, den = np.linalg.norm(g1 - g2), np.linalg.norm(g1 + g2)
+    if den == 0:
+        return 0.0 if num == 0 else float("inf")
+    return float(num / den)
+
+
+def numerical_grad(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6,
+                   grad_output: Any = None) -> tuple[np.ndarray | None, ...]:
+    """Central differences of L = ⟨grad_output, fn(*inputs)⟩: ∂L/∂xⱼ ≈ (L(x + ε·eⱼ) − L(x − ε·eⱼ)) / 2ε.
+
+    Returns one array per input, shaped like it, or None for an input that does not require grad.
+    ``grad_output`` (one per output if ``fn`` returns a tuple) may be left out for scalar outputs.
+    The inputs are never modified: each evaluation gets fresh copies.
+
+    >>> import autograd
+    >>> x = autograd.tensor([1.0, 2.0], dtype="float64", requires_grad=True)
+    >>> (g,) = numerical_grad(lambda t: (t * t).sum(), x)
+    >>> g.round(6)
+    array([2., 4.])
+    """
+    inputs = _as_tuple(inputs)
+    outputs = _as_tuple(fn(*inputs))
+    upstream = _upstream(outputs, grad_output)
+    grads: list[np.ndarray | None] = []
+    for i, x in enumerate(inputs):
+        if not _requires_grad(x):
+            grads.append(None)
+            continue
+        jac = _numerical_jacobians(fn, inputs, i, eps, outputs)
+        g = sum(u.reshape(-1) @ j for u, j in zip(upstream, jac, strict=True))
+        grads.append(np.asarray(g, dtype=np.float64).reshape(x.shape))
+    return tuple(grads)
+
+
+def gradcheck(fn: Callable[..., Any], inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+              raise_exception: bool = True, fast_mode: bool = False) -> bool:
+    """Compare the Jacobian of ``fn`` from backward with central differences, for each input that requires grad.
+
+    ``fn`` returns a Tensor or a tuple of Tensors, of any shape. Each analytical row comes from one
+    ``autograd.grad`` call (``.grad`` is left untouched); it must satisfy |a − n| ≤ atol + rtol·|n|
+    everywhere. ``fast_mode`` compares uᵀJv for random u, v instead (two evaluations per input).
+    Returns True, or raises ``GradcheckError`` naming the output, the input, the worst element and
+    the relative error (returns False instead with ``raise_exception=False``).
+
+    >>> import autograd
+    >>> x = autograd.tensor([0.5, -1.0], dtype="float64", requires_grad=True)
+    >>> gradcheck(autograd.tanh, x)
+    True
+    """
+    inputs = _as_tuple(inputs)
+    _check_inputs("gradcheck", inputs)
+    report = _compare_jacobians(fn, inputs, eps, atol, rtol, fast_mode, _name("output"), _name("input"))
+    return _verdict(report, raise_exception)
+
+
+def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
+                  fast_mode: bool = False) -> bool:
+    """``gradcheck`` of the backward pass: second derivatives against differences of first derivatives.
+
+    Checks the map (inputs, v) ↦ ∂⟨v, fn(inputs)⟩/∂inputs, built with ``autograd.grad(...,
+    create_graph=True)``, with respect to the inputs and to the upstream gradient v
+    (``grad_outputs``; random normal when None). A backward that is not written in Tensor ops
+    shows up here as a zero analytical second derivative.
+
+    >>> import autograd
+    >>> x = autograd.tensor([0.5, -1.0], dtype="float64", requires_grad=True)
+    >>> gradgradcheck(autograd.sigmoid, x)
+    True
+    """
+    inputs = _as_tuple(inputs)
+    diff = _check_inputs("gradgradcheck", inputs)
+    with enable_grad():
+        outputs = _as_tuple(fn(*inputs))
+    _check_outputs(outputs)
+    used = [k for k, o in enumerate(outputs) if o.requires_grad]
+    if not used:
+        raise ValueError("gradgradcheck: no output of fn requires grad, so there is no backward to check")
+    if grad_outputs is None:
+        rng = np.random.default_rng(0)
+        vs = [Tensor(rng.standard_normal(outputs[k].shape), dtype=outputs[k].dtype, requires_grad=True)
+              for k in used]
+    else:
+        given = _as_tuple(grad_outputs)
+        if len(given) != len(outputs):
+            raise ValueError(f"gradgradcheck: got {len(given)} grad_outputs for {len(outputs)} outputs")
+        vs = [_as_tensor(given[k], outputs[k]) for k in used]
+    n = len(inputs)
+
+    def first_derivatives(*args: Any) -> tuple[Tensor, ...]:
+        with enable_grad():
+            outs = _as_tuple(fn(*args[:n]))
+            gs = grad([outs[k] for k in used], [args[i] for i in diff], grad_outputs=list(args[n:]),
+                      create_graph=True, allow_unused=True)
+        return tuple(Tensor._constant(np.zeros(args[i].shape, args[i].dtype)) if g is None else g
+                     for i, g in zip(diff, gs, strict=True))
+
+    def input_name(m: int) -> str:
+        return f"input {m}" if m < n else f"grad_outputs[{used[m - n]}]"
+
+    def output_name(k: int) -> str:
+        return f"the gradient w.r.t. input {diff[k]}"
+
+    report = _compare_jacobians(first_derivatives, (*inputs, *vs), eps, atol, rtol, fast_mode,
+                                output_name, input_name)
+    return _verdict(None if report is None else "second derivatives: " + report, raise_exception)
+
+
+def _compare_jacobians(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,
+                       fast_mode: bool, output_name: Callable[[int], str],
+                       input_name: Callable[[int], str]) -> str | None:
+    """The first disagreement between backward and central differences, as a report; None if all agree."""
+    with enable_grad():
+        outputs = _as_tuple(fn(*inputs))
+    _check_outputs(outputs)
+    diff = [i for i, x in enumerate(inputs) if _requires_grad(x)]
+    tol = f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})"
+    if fast_mode:
+        return _compare_directions(fn, inputs, outputs, diff, eps, atol, rtol, input_name, tol)
+    analytical = _analytical_jacobians(outputs, [inputs[i] for i in diff])
+    for k, i in enumerate(diff):
+        numerical = _numerical_jacobians(fn, inputs, i, eps, outputs)
+        for o, (a, num) in enumerate(zip(analytical[k], numerical, strict=True)):
+            worst = _worst(a, num, atol, rtol)
+            if worst is None:
+                continue
+            r, c = np.unravel_index(worst, a.shape)
+            return (f"Jacobian mismatch for {output_name(o)} with respect to {input_name(i)}: "
+                    f"worst element d out{_at(outputs[o].shape, r)} / d in{_at(inputs[i].shape, c)}: "
+                    f"numerical {num[r, c]:.10g} vs analytical {a[r, c]:.10g}; "
+                    f"relative error ‖g₁ − g₂‖ / ‖g₁ + g₂‖ = {relative_error(a, num):.3g} {tol}")
+    return None
+
+
+def _compare_directions(fn: Callable[..., Any], inputs: tuple[Any, ...], outputs: tuple[Tensor, ...],
+                        diff: list[int], eps: float, atol: float, rtol: float, input_name: Callable[[int], str],
+                        tol: str) -> str | None:
+    """Fast mode: uᵀJv from one backward (Jᵀu, then · v) against uᵀ(f(x + εv) − f(x − εv)) / 2ε."""
+    rng = np.random.default_rng(0)
+    us = [rng.standard_normal(o.shape) for o in outputs]
+    used = [k for k, o in enumerate(outputs) if o.requires_grad]
+    grads: tuple[Tensor | None, ...] = (None,) * len(diff)
+    if used:
+        grads = grad([outputs[k] for k in used], [inputs[i] for i in diff],
+                     grad_outputs=[us[k].astype(outputs[k].dtype) for k in used], retain_graph=True,
+                     allow_unused=True)
+    for i, g in zip(diff, grads, strict=True):
+        v = rng.standard_normal(inputs[i].shape)
+        a = np.float64(0.0) if g is None else np.vdot(g.data, v)
+        num = sum(np.vdot(u, d) for u, d in zip(us, _directional(fn, inputs, i, v, eps), strict=True))
+        if _worst(np.atleast_1d(a), np.atleast_1d(num), atol, rtol) is not None:
+            return (f"Jacobian mismatch with respect to {input_name(i)} along a random direction (fast mode): "
+                    f"uᵀJv numerical {num:.10g} vs analytical {a:.10g}; "
+                    f"relative error ‖g₁ − g₂‖ / ‖g₁ + g₂‖ = {relative_error(a, num):.3g} {tol}")
+    return None
+
+
+def _analytical_jacobians(outputs: tuple[Tensor, ...], wrt: list[Tensor]) -> list[list[np.ndarray]]:
+    """J[k][o] = ∂outₒ/∂wrtₖ as (out.size, in.size), one backward per output element (rows of J)."""
+    jac = [[np.zeros((o.size, x.size)) for o in outputs] for x in wrt]
+    for o, out in enumerate(outputs):
+        if not out.requires_grad:
+            continue  # a constant output: its Jacobian is zero
+        for r in range(out.size):
+            onehot = np.zeros(out.shape, dtype=out.dtype)
+            onehot.flat[r] = 1
+            gs = grad(out, wrt, grad_outputs=Tensor._constant(onehot), retain_graph=True, allow_unused=True)
+            for k, g in enumerate(gs):
+                if g is not None:
+                    jac[k][o][r] = g.data.reshape(-1)
+    return jac
+
+
+def _numerical_jacobians(fn: Callable[..., Any], inputs: tuple[Any, ...], i: int, eps: float,
+                         outputs: tuple[Tensor, ...]) -> list[np.ndarray]:
+    """∂outₒ/∂inputᵢ as (out.size, in.size) for each output o, one column per perturbed element."""
+    x = inputs[i]
+    jac = [np.zeros((o.size, x.size)) for o in outputs]
+    for c in range(x.size):
+        onehot = np.zeros(x.shape)
+        onehot.flat[c] = 1
+        for j, d in zip(jac, _directional(fn, inputs, i, onehot, eps), strict=True):
+            j[:, c] = d.reshape(-1)
+    return jac
+
+
+def _directional(fn: Callable[..., Any], inputs: tuple[Any, ...], i: int, v: np.ndarray,
+                 eps: float) -> list[np.ndarray]:
+    """(f(x + ε·v) − f(x − ε·v)) / 2ε for each output: the derivative of fn along v in input i."""
+    x = inputs[i]
+    step = (eps * v).astype(x.dtype)
+    plus = _evaluate(fn, _replaced(inputs, i, x.data + step))
+    minus = _evaluate(fn, _replaced(inputs, i, x.data - step))
+    return [(p - m) / (2 * eps) for p, m in zip(plus, minus, strict=True)]
+
+
+def _evaluate(fn: Callable[..., Any], inputs: tuple[Any, ...]) -> list[np.ndarray]:
+    outputs = _as_tuple(fn(*inputs))
+    _check_outputs(outputs)
+    # a copy: an output may be a view of a perturbed input
+    return [np.array(o.data, dtype=np.float64) for o in outputs]
+
+
+def _replaced(inputs: tuple[Any, ...], i: int, data: np.ndarray) -> tuple[Any, ...]:
+    fresh = Tensor._constant(data).requires_grad_(True)
+    return (*inputs[:i], fresh, *inputs[i + 1:])
+
+
+def _worst(analytical: np.ndarray, numerical: np.ndarray, atol: float, rtol: float) -> int | None:
+    """Flat index of the element furthest outside |a − n| ≤ atol + rtol·|n| (NaN counts as worst); None if none."""
+    bad = ~np.isclose(analytical, numerical, rtol=rtol, atol=atol)
+    if not bad.any():
+        return None
+    err = np.nan_to_num(np.abs(analytical - numerical), nan=np.inf)
+    return int(np.argmax(np.where(bad, err, -1.0)))
+
+
+def _at(shape: tuple[int, ...], flat: int) -> str:
+    return "[" + (", ".join(str(int(k)) for k in np.unravel_index(flat, shape)) or "()") + "]"
+
+
+def _name(kind: str) -> Callable[[int], str]:
+    return lambda k: f"{kind} {k}"
+
+
+def _verdict(report: str | None, raise_exception: bool) -> bool:
+    if report is None:
+        return True
+    if raise_exception:
+        raise GradcheckError(report)
+    return False
+
+
+def _as_tuple(x: Any) -> tuple[Any, ...]:
+    return tuple(x) if isinstance(x, tuple | list) else (x,)
+
+
+def _requires_grad(x: Any) -> bool:
+    return isinstance(x, Tensor) and x.requires_grad
+
+
+def _as_tensor(value: Any, like: Tensor) -> Tensor:
+    if isinstance(value, Tensor):
+        return value
+    return Tensor(np.asarray(value), dtype=like.dtype, requires_grad=True)
+
+
+def _check_inputs(caller: str, inputs: tuple[Any, ...]) -> list[int]:
+    """Indices of the inputs that require grad; a ValueError if none does, a warning for each non-float64 one."""
+    diff = [i for i, x in enumerate(inputs) if _requires_grad(x)]
+    if not diff:
+        raise ValueError(f"{caller} expects at least one input Tensor with requires_grad=True, "
+                         "but none of the inputs requires grad")
+    for i in diff:
+        if inputs[i].dtype != np.float64:
+            warnings.warn(f"Input #{i} requires gradient and is not a double precision floating point "
+                          f"(dtype {inputs[i].dtype}). This check will likely fail if all the inputs are not "
+                          "of double precision.", UserWarning, stacklevel=3)
+    return diff
+
+
+def _check_outputs(outputs: Sequence[Any]) -> None:
+    for k, o in enumerate(outputs):
+        if not isinstance(o, Tensor):
+            raise TypeError(f"fn must return a Tensor or a tuple of Tensors; output {k} is a {type(o).__name__}")
+
+
+def _upstream(outputs: tuple[Tensor, ...], grad_output: Any) -> list[np.ndarray]:
+    """One float64 upstream gradient per output; implicit only for single-element outputs."""
+    _check_outputs(outputs)
+    if grad_output is None:
+        for k, o in enumerate(outputs):
+            if o.size != 1:
+                raise ValueError(f"output {k} has shape {o.shape}: pass grad_output= of that shape "
+                                 "(the gradient can be implicit only for scalar outputs)")
+        return [np.ones(o.shape) for o in outputs]
+    given = _as_tuple(grad_output) if len(outputs) > 1 else (grad_output,)
+    if len(given) != len(outputs):
+        raise ValueError(f"got {len(given)} grad_outputs for {len(outputs)} outputs")
+    ups = [np.asarray(g.data if isinstance(g, Tensor) else g, dtype=np.float64) for g in given]
+    for k, (u, o) in enumerate(zip(ups, outputs, strict=True)):
+        if u.shape != o.shape:
+            raise ValueError(f"grad_output {k} has shape {u.shape} but output {k} has shape {o.shape}")
+    return ups
