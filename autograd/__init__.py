@@ -9,7 +9,7 @@
 (2.0, 8.0)
 """
 
-from . import functional, gradcheck
+from . import functional, gradcheck, viz
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,
@@ -106,5 +106,5 @@ __all__ = [
     "neg", "no_grad", "once_differentiable", "ones", "ones_like", "outer", "pad", "permute", "pow", "prod",
     "rand", "randn", "randn_like", "relu", "reshape", "set_default_dtype", "set_grad_enabled", "set_rng_state",
     "sigmoid", "sign", "sin", "split", "sqrt", "squeeze", "stack", "std", "sub", "sum", "sum_to", "tanh",
-    "tensor", "transpose", "unsqueeze", "var", "where", "zeros", "zeros_like",
+    "tensor", "transpose", "unsqueeze", "var", "viz", "where", "zeros", "zeros_like",
 ]
