@@ -34,11 +34,13 @@ class Context:
         "needs_input_grad",
         "out_shape",
         "released",
+        "saved_versions",
     )
 
     def __init__(self, fn: type[Function]) -> None:
         self.fn = fn
         self._saved: tuple[Any, ...] = ()
+        self.saved_versions: tuple[int, ...] = ()
         self.released = False
         self.creation_site: str | None = None
 
@@ -51,7 +53,14 @@ class Context:
         """The saved values as Tensors: an input comes back as that input, the output as the output."""
         if self.released:
             raise RuntimeError(FREED_GRAPH)
-        return tuple([s() if type(s) is weakref.ref else s for s in self._saved])
+        out = tuple([s() if type(s) is weakref.ref else s for s in self._saved])
+        for t, version in zip(out, self.saved_versions):
+            if t is not None and t._version != version:
+                raise RuntimeError(
+                    f"one of the tensors needed for gradient computation has been modified by an in-place "
+                    f"operation: a tensor of shape {t.shape} saved by {self.name()} is at version {t._version}; "
+                    f"expected version {version}. Make the change out of place, or before the forward pass.")
+        return out
 
     def name(self) -> str:
         """PyTorch-style node name, e.g. ``MulBackward``."""
@@ -126,6 +135,7 @@ class Function:
         out.data = data
         out.grad_fn = out._grad = out._hooks = out.name = None
         out._retains_grad = False
+        out._version = 0
         if not state.enabled:
             out.requires_grad = False
             return out
@@ -139,7 +149,8 @@ class Function:
         ctx.needs_input_grad = needs
         ctx.out_shape = data.shape
         if ctx._saved:
-            ctx._saved = tuple([_link(s, raw, out, inputs) for s in ctx._saved])
+            saved = ctx._saved = tuple([_link(s, raw, out, inputs) for s in ctx._saved])
+            ctx.saved_versions = tuple([0 if type(s) is weakref.ref else s._version for s in saved])
         if state.anomaly:
             from .anomaly import creation_site
 

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import as_array, check_differentiable, get_default_dtype
+from .grad_mode import state
 
 Axis = int | tuple[int, ...] | None
 
@@ -39,6 +40,7 @@ class Tensor:
         "_grad",
         "_hooks",
         "_retains_grad",
+        "_version",
         "data",
         "grad_fn",
         "name",
@@ -55,6 +57,7 @@ class Tensor:
         self.requires_grad = False
         self._grad = self._hooks = self.name = None
         self._retains_grad = False
+        self._version = 0
         if requires_grad:
             self.requires_grad_(True)
 
@@ -65,6 +68,7 @@ class Tensor:
         t.data = data
         t.grad_fn = t._grad = t._hooks = t.name = None
         t.requires_grad = t._retains_grad = False
+        t._version = 0
         return t
 
     @classmethod
@@ -271,6 +275,37 @@ class Tensor:
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
+
+    # in place: true updates where no graph needs them (PyTorch's habit `with no_grad(): w -= lr * w.grad`)
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.add, ops.add)
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.subtract, ops.sub)
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.multiply, ops.mul)
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._in_place(other, np.true_divide, ops.div)
+
+    def _in_place(self, other: Any, ufunc: np.ufunc, op: Callable[[Any, Any], Tensor]) -> Tensor:
+        """Update ``data`` in place when no gradient is recorded; otherwise record the op out of place.
+
+        A leaf that requires grad cannot be changed in place while grad mode is on (PyTorch's rule).
+        Out of place, the name is rebound and the recorded graph keeps the old values; in place,
+        the version counter moves, so a backward that needs the old values raises instead of using
+        the new ones.
+        """
+        other_grad = isinstance(other, Tensor) and other.requires_grad
+        if state.enabled and (self.requires_grad or other_grad):
+            if self.requires_grad and self.grad_fn is None:
+                raise RuntimeError("a leaf Tensor that requires grad is being used in an in-place operation; "
+                                   "update it inside autograd.no_grad() (as optimizers do)")
+            return op(self, other)
+        ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data, casting="same_kind")
+        self._version += 1
+        return self
 
     def __neg__(self) -> Tensor:
         return ops.neg(self)

@@ -355,6 +355,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
 
 def _update(running: Tensor, batch_value: np.ndarray, momentum: float) -> None:
     running.data = ((1 - momentum) * running.data + momentum * batch_value).astype(running.dtype)
+    running._version += 1
 
 
 def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None, bias: Any = None,

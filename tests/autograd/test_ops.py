@@ -31,6 +31,8 @@ NOT_OPS = {
     "__int__", "__le__", "__len__", "__lt__", "__ne__", "__reduce_ex__", "__repr__", "argmax", "argmin",
     "backward", "detach", "dtype", "float", "grad", "is_leaf", "item", "ndim", "numel", "numpy", "register_hook",
     "requires_grad_", "retain_grad", "shape", "size", "tolist", "zero_grad",
+    # in-place updates: recorded as add/sub/mul/div (which have rows) when a gradient is needed
+    "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place",
 }
 
 
