@@ -79,8 +79,9 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     if "numpy" in sys.modules or "torch" in sys.modules:
         raise RuntimeError("the worker must set thread counts before NumPy or torch is imported")
+    env = benchmark_environment(args.threads, args.keep_openblas_overrides)
     os.environ.clear()
-    os.environ.update(benchmark_environment(args.threads, args.keep_openblas_overrides))
+    os.environ.update(env)
     for peer in ("torch", "micrograd"):
         if importlib.util.find_spec(peer) is None:
             raise SystemExit(f"the benchmarks compare against {peer}, which is not installed: "
