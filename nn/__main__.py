@@ -35,6 +35,7 @@ DATASETS = ("moons", "spirals", "xor", "circles", "digits")
 OPTIMIZERS: dict[str, tuple[type, float]] = {
     "sgd": (optim.SGD, 0.1), "adam": (optim.Adam, 0.01), "adamw": (optim.AdamW, 0.01),
     "rmsprop": (optim.RMSprop, 0.01), "adagrad": (optim.Adagrad, 0.1), "adadelta": (optim.Adadelta, 1.0),
+    "adafactor": (optim.Adafactor, 0.01),
 }
 ACTIVATIONS: dict[str, type[Module]] = {
     "relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid, "gelu": GELU, "silu": SiLU, "elu": ELU, "leaky_relu": LeakyReLU,
