@@ -1,0 +1,28 @@
+"""The README's Python examples run as written and print what the README says they print."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parent.parent / "README.md"
+BLOCKS = re.findall(r"```python\n(.*?)```", README.read_text(encoding="utf-8"), flags=re.S)
+
+
+def test_readme_has_examples():
+    assert len(BLOCKS) >= 4
+
+
+@pytest.mark.parametrize("index", range(len(BLOCKS)))
+def test_readme_example_runs(index, tmp_path, monkeypatch, capsys):
+    pytest.importorskip("hypothesis")
+    monkeypatch.chdir(tmp_path)  # examples that write files write them here
+    code = BLOCKS[index]
+    namespace: dict = {"__name__": f"readme_example_{index}"}
+    exec(compile(code, f"README.md example {index}", "exec"), namespace)
+    for name, value in list(namespace.items()):
+        if name.startswith("test_") and callable(value):
+            value()  # the property-test example: its tests must pass
+    printed = capsys.readouterr().out
+    for expected in re.findall(r"print\(.*\)\s+# (\d+\.\d+)", code):
+        assert expected in printed
