@@ -119,6 +119,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
         _add(leaves if r.grad_fn is None else pending, r, g, create_graph)
     captured: dict[Tensor, Tensor] = {}
     stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
+    anomaly = state.anomaly
     prev, state.enabled = state.enabled, create_graph
     try:
         for t in topological_order(roots):
@@ -144,7 +145,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
             for inp, g in zip(ctx.inputs, downstream):
                 if g is not None and inp.requires_grad:
                     # the common case, a Tensor of the input's shape, needs no call (this loop runs per edge)
-                    if type(g) is not Tensor or g.data.shape != inp.data.shape or state.anomaly:
+                    if type(g) is not Tensor or g.data.shape != inp.data.shape or anomaly:
                         g = _checked(ctx, i, inp, g)
                     into = pending if inp.grad_fn is not None else leaves
                     before = into.get(inp)
@@ -154,7 +155,8 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                         into[inp] = before + g if create_graph else Tensor._constant(before.data + g.data)
                 i += 1
             if not retain_graph:
-                ctx.release()
+                ctx._saved = ()
+                ctx.released = True
     finally:
         state.enabled = prev
     for leaf, g in leaves.items():

@@ -25,24 +25,16 @@ class Context:
     Attributes set by ``forward`` (``ctx.axis = axis``) are kept as ordinary attributes.
     """
 
-    __slots__ = (
-        "__dict__",
-        "_saved",
-        "creation_site",
-        "fn",
-        "inputs",
-        "needs_input_grad",
-        "out_shape",
-        "released",
-        "saved_versions",
-    )
+    # the per-call fields are slots; the rest are class-level defaults that an instance overrides
+    # only when it needs to (most nodes never set them), which keeps creating a node cheap
+    __slots__ = ("__dict__", "_saved", "fn", "inputs", "needs_input_grad", "out_shape")
+    saved_versions: tuple[int, ...] = ()
+    released = False
+    creation_site: str | None = None
 
     def __init__(self, fn: type[Function]) -> None:
         self.fn = fn
         self._saved: tuple[Any, ...] = ()
-        self.saved_versions: tuple[int, ...] = ()
-        self.released = False
-        self.creation_site: str | None = None
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep inputs, the output, or constants (masks, indices) for ``backward``."""
@@ -103,8 +95,6 @@ class Function:
     12.0
     """
 
-    differentiable_backward = True
-
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError
@@ -122,35 +112,36 @@ class Function:
             if not isinstance(x, Tensor):
                 inputs = _lift_all(inputs)
                 break
-        ctx = Context(cls)
-        n = len(inputs)
-        if n == 2 and not attrs:
+        ctx = _new_context(Context)
+        ctx.fn = cls
+        ctx._saved = ()
+        if attrs:
+            raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
+        elif len(inputs) == 2:
             raw = cls.forward(ctx, inputs[0].data, inputs[1].data)
-        elif n == 1 and not attrs:
+        elif len(inputs) == 1:
             raw = cls.forward(ctx, inputs[0].data)
         else:
-            raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
-        data = raw if type(raw) is np.ndarray else np.asarray(raw)
+            raw = cls.forward(ctx, *[t.data for t in inputs])
         out = _new_tensor(Tensor)
-        out.data = data
-        out.grad_fn = out._grad = out._hooks = out.name = None
-        out._retains_grad = False
-        out._version = 0
+        out.data = raw if type(raw) is np.ndarray else np.asarray(raw)
+        out.grad_fn = None
+        out.requires_grad = False
         if not state.enabled:
-            out.requires_grad = False
+            return out
+        for t in inputs:
+            if t.requires_grad:
+                break
+        else:
             return out
         needs = tuple([t.requires_grad for t in inputs])
-        if True not in needs:
-            out.requires_grad = False
-            return out
         out.requires_grad = True
         out.grad_fn = ctx
         ctx.inputs = inputs
         ctx.needs_input_grad = needs
-        ctx.out_shape = data.shape
+        ctx.out_shape = out.data.shape
         if ctx._saved:
-            saved = ctx._saved = tuple([_link(s, raw, out, inputs) for s in ctx._saved])
-            ctx.saved_versions = tuple([0 if type(s) is weakref.ref else s._version for s in saved])
+            _link(ctx, raw, out, inputs)
         if state.anomaly:
             from .anomaly import creation_site
 
@@ -158,17 +149,24 @@ class Function:
         return out
 
 
-def _link(saved: Any, raw: Any, out: Tensor, inputs: tuple[Tensor, ...]) -> Any:
-    """Map a saved array to the Tensor it came from, so backward stays in the graph."""
-    if saved is raw or saved is out.data:
-        # weak reference: node → output → node would be a cycle, freed only by the cyclic GC
-        return weakref.ref(out)
-    for t in inputs:
-        if saved is t.data:
-            return t
-    if isinstance(saved, Tensor):
-        return saved
-    return Tensor._constant(np.asarray(saved))
+def _link(ctx: Context, raw: Any, out: Tensor, inputs: tuple[Tensor, ...]) -> None:
+    """Map each saved array to the Tensor it came from, so backward stays in the graph; note its version."""
+    saved, versions = [], []
+    for s in ctx._saved:
+        if s is raw or s is out.data:
+            # weak reference: node → output → node would be a cycle, freed only by the cyclic GC
+            saved.append(weakref.ref(out))
+            versions.append(0)
+            continue
+        for t in inputs:
+            if s is t.data:
+                break
+        else:
+            t = s if isinstance(s, Tensor) else Tensor._constant(np.asarray(s))
+        saved.append(t)
+        versions.append(t._version)
+    ctx._saved = tuple(saved)
+    ctx.saved_versions = tuple(versions)
 
 
 def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
@@ -219,3 +217,4 @@ class _NotDifferentiable(Function):
 from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)
 
 _new_tensor = Tensor.__new__
+_new_context = Context.__new__

@@ -35,17 +35,14 @@ class Tensor:
     tensor([2., 4., 6.], dtype=float32)
     """
 
-    __slots__ = (
-        "__weakref__",
-        "_grad",
-        "_hooks",
-        "_retains_grad",
-        "_version",
-        "data",
-        "grad_fn",
-        "name",
-        "requires_grad",
-    )
+    # data, graph link and flag are slots (set for every tensor); the rarely used fields are
+    # class-level defaults that an instance overrides only when it needs them
+    __slots__ = ("__dict__", "__weakref__", "data", "grad_fn", "requires_grad")
+    _grad: Tensor | None = None
+    _hooks: list[Callable[..., Any]] | None = None
+    _retains_grad = False
+    _version = 0
+    name: str | None = None
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is restored explicitly
 
@@ -55,9 +52,6 @@ class Tensor:
         self.data = as_array(data, dtype)
         self.grad_fn = None
         self.requires_grad = False
-        self._grad = self._hooks = self.name = None
-        self._retains_grad = False
-        self._version = 0
         if requires_grad:
             self.requires_grad_(True)
 
@@ -66,9 +60,8 @@ class Tensor:
         """Wrap an array without copying; never requires grad."""
         t = cls.__new__(cls)
         t.data = data
-        t.grad_fn = t._grad = t._hooks = t.name = None
-        t.requires_grad = t._retains_grad = False
-        t._version = 0
+        t.grad_fn = None
+        t.requires_grad = False
         return t
 
     @classmethod
