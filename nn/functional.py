@@ -255,11 +255,14 @@ class Softmax(Function):
     """yᵢ = e^(zᵢ − m)/Σⱼ e^(zⱼ − m), m = max z;  ∂ℓ/∂z = y ⊙ (G − Σ G ⊙ y)"""
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, axis: int | None) -> np.ndarray:
-        m = np.max(x, axis=axis, keepdims=True)
-        e = np.exp(x - np.where(np.isfinite(m), m, 0))
-        with np.errstate(invalid="ignore"):  # an all −inf slice gives NaN, as in PyTorch
-            y = e / np.sum(e, axis=axis, keepdims=True)
+    def forward(ctx: Context, x: np.ndarray, axis: int | None, cached: np.ndarray | None = None) -> np.ndarray:
+        if cached is not None:  # softmax(x) already computed by a fused op (cross_entropy's backward)
+            y = cached
+        else:
+            m = np.max(x, axis=axis, keepdims=True)
+            e = np.exp(x - np.where(np.isfinite(m), m, 0))
+            with np.errstate(invalid="ignore"):  # an all −inf slice gives NaN, as in PyTorch
+                y = e / np.sum(e, axis=axis, keepdims=True)
         ctx.save_for_backward(y)
         ctx.axis = axis
         return y
@@ -534,12 +537,20 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
     return axis, safe, np.where(ignored, 0, w[safe]).astype(x.dtype), ignored
 
 
+def _scale(weight_t: np.ndarray, reduction: str) -> float | None:
+    """The factor that turns a sum of per-sample losses into the reduction (None: keep them per sample)."""
+    if reduction == "none":
+        return None
+    if reduction == "sum":
+        return 1.0
+    total = float(weight_t.sum())
+    return 1.0 / total if total != 0 else math.nan  # every target ignored: PyTorch's 0/0 = NaN
+
+
 def _weighted_mean(loss: Tensor, weight_t: np.ndarray, reduction: str) -> Tensor:
     if reduction != "mean":
         return _reduce(loss, reduction)
-    total = float(weight_t.sum())
-    # every target ignored: PyTorch's 0/0 = NaN, without a division warning
-    return loss.sum() / total if total != 0 else loss.sum() * math.nan
+    return loss.sum() * _scale(weight_t, reduction)
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
@@ -555,21 +566,32 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
 
 
 class CrossEntropy(Function):
-    """ℓ = −w_y·log softmax(z)_y per sample;  ∂ℓ/∂z = w_y·(softmax(z) − onehot(y))"""
+    """ℓ = −s·Σᵢ w_yᵢ·log softmax(zᵢ)_yᵢ (s = 1/Σw for the mean, 1 for the sum; per sample for 'none');
+    ∂ℓ/∂z = s·w_y·(softmax(z) − onehot(y))"""
 
     @staticmethod
-    def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray, axis: int) -> np.ndarray:
+    def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray, axis: int,
+                scale: float | None) -> np.ndarray:
+        log_p = _log_softmax(z, axis)
         ctx.save_for_backward(z)
-        ctx.target, ctx.weight_t, ctx.axis = target, weight_t, axis
-        picked = np.take_along_axis(_log_softmax(z, axis), np.expand_dims(target, axis), axis)
-        return -weight_t * np.squeeze(picked, axis)
+        ctx.target, ctx.axis = target, axis
+        ctx.probabilities = np.exp(log_p)
+        ctx.coef = np.expand_dims(weight_t if scale is None else weight_t * scale, axis)
+        picked = -weight_t * np.squeeze(np.take_along_axis(log_p, np.expand_dims(target, axis), axis), axis)
+        return picked if scale is None else np.asarray(picked.sum() * scale, dtype=z.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (z,) = ctx.saved_tensors
+        # the forward's probabilities, as a node that is still differentiable with respect to z
+        p = Softmax.apply(z, axis=ctx.axis, cached=ctx.probabilities)
         onehot = np.zeros(z.shape, dtype=z.dtype)
-        np.put_along_axis(onehot, np.expand_dims(ctx.target, ctx.axis), 1, ctx.axis)
-        return autograd.unsqueeze(grad * ctx.weight_t, ctx.axis) * (softmax(z, ctx.axis) - onehot)
+        if z.ndim == 2 and ctx.axis == 1:
+            onehot[np.arange(z.shape[0]), ctx.target] = 1
+        else:
+            np.put_along_axis(onehot, np.expand_dims(ctx.target, ctx.axis), 1, ctx.axis)
+        upstream = grad * ctx.coef if grad.ndim == 0 else autograd.unsqueeze(grad, ctx.axis) * ctx.coef
+        return (p - onehot) * upstream
 
 
 def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
@@ -603,7 +625,7 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
             terms = terms * _constant(weight, x).reshape(w_shape)
         return _reduce(-terms.sum(axis=axis), reduction)
     axis, safe, weight_t, ignored = _class_targets(x, target, weight, ignore_index, "cross_entropy")
-    nll = _weighted_mean(CrossEntropy.apply(x, target=safe, weight_t=weight_t, axis=axis), weight_t, reduction)
+    nll = CrossEntropy.apply(x, target=safe, weight_t=weight_t, axis=axis, scale=_scale(weight_t, reduction))
     if not label_smoothing:
         return nll
     log_p = log_softmax(x, axis)
