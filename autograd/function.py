@@ -63,11 +63,6 @@ class Context:
         """The nodes that made this node's inputs (None for leaves and constants)."""
         return tuple(t.grad_fn for t in self.inputs)
 
-    def release(self) -> None:
-        """Free the saved values: a later backward through this node raises."""
-        self._saved = ()
-        self.released = True
-
     def __repr__(self) -> str:
         return f"<{self.name()}>"
 

@@ -42,6 +42,13 @@ def _resolve(axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> tup
     return axis, keepdims if keepdim is None else keepdim
 
 
+def _reduce(op: type[Function], x: Any, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> Tensor:
+    """Apply a reduction Function over the resolved, validated axes."""
+    x = _tensor(x)
+    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
+    return op.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
+
+
 def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...]:
     return tuple([1 if i in axes else s for i, s in enumerate(shape)])
 
@@ -63,9 +70,7 @@ class Sum(Function):
 def sum(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
         keepdim: bool | None = None) -> Tensor:
     """Sum over ``axis`` (all by default)."""
-    x = _tensor(x)
-    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
-    return Sum.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
+    return _reduce(Sum, x, axis, keepdims, dim, keepdim)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -105,17 +110,13 @@ class Min(Max):
 def max(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
         keepdim: bool | None = None) -> Tensor:
     """Largest value over ``axis`` (values only); ties share the gradient evenly (as ``torch.amax``)."""
-    x = _tensor(x)
-    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
-    return Max.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
+    return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
 def min(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
         keepdim: bool | None = None) -> Tensor:
     """Smallest value over ``axis`` (values only); ties share the gradient evenly."""
-    x = _tensor(x)
-    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
-    return Min.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
+    return _reduce(Min, x, axis, keepdims, dim, keepdim)
 
 
 class Prod(Function):
@@ -153,9 +154,7 @@ def _product_of_others(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
 def prod(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
          keepdim: bool | None = None) -> Tensor:
     """Product over ``axis``; exact gradients also where inputs are zero."""
-    x = _tensor(x)
-    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
-    return Prod.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
+    return _reduce(Prod, x, axis, keepdims, dim, keepdim)
 
 
 class LogSumExp(Function):
@@ -183,9 +182,7 @@ class LogSumExp(Function):
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
               keepdim: bool | None = None) -> Tensor:
     """log Σ exp(x) over ``axis``, stable for large inputs; an all −inf slice gives −inf."""
-    x = _tensor(x)
-    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
-    return LogSumExp.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
+    return _reduce(LogSumExp, x, axis, keepdims, dim, keepdim)
 
 
 def _ddof(ddof: int, correction: int | None) -> int:
