@@ -8,7 +8,7 @@ broadcast gradient down to its input's shape, and pass each gradient on.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -19,8 +19,8 @@ from .ops.shape import sum_to
 from .tensor import Tensor
 
 
-def topological_order(roots: Sequence[Tensor]) -> Iterator[Tensor]:
-    """Yield the non-leaf tensors above ``roots`` so that each comes after every tensor that consumes it (Kahn)."""
+def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
+    """The non-leaf tensors above ``roots``, each after every tensor that consumes it (Kahn's algorithm)."""
     consumers: dict[Tensor, int] = {}
     stack = []
     for r in roots:
@@ -35,16 +35,18 @@ def topological_order(roots: Sequence[Tensor]) -> Iterator[Tensor]:
                 consumers[t] = 0
                 stack.append(t)
             consumers[t] += 1
+    order = []
     ready = [r for r in consumers if consumers[r] == 0]
     while ready:
         t = ready.pop()
-        yield t
+        order.append(t)
         for p in t.grad_fn.inputs:
             if p.grad_fn is not None:
                 left = consumers[p] - 1
                 consumers[p] = left
                 if left == 0:
                     ready.append(p)
+    return order
 
 
 def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retain_graph: bool = False,
@@ -133,7 +135,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
             if capture is not None and t in capture:
                 _add(captured, t, upstream, create_graph)
             ctx = t.grad_fn
-            if ctx.released:
+            if ctx._saved is None:  # released by an earlier backward
                 raise RuntimeError(FREED_GRAPH)
             downstream = ctx.fn.backward(ctx, upstream)
             if type(downstream) is not tuple:
@@ -155,8 +157,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                         into[inp] = before + g if create_graph else Tensor._constant(before.data + g.data)
                 i += 1
             if not retain_graph:
-                ctx._saved = ()
-                ctx.released = True
+                ctx._saved = None
     finally:
         state.enabled = prev
     for leaf, g in leaves.items():

@@ -29,7 +29,6 @@ class Context:
     # only when it needs to (most nodes never set them), which keeps creating a node cheap
     __slots__ = ("__dict__", "_saved", "fn", "inputs", "needs_input_grad", "out_shape")
     saved_versions: tuple[int, ...] = ()
-    released = False
     creation_site: str | None = None
 
     def __init__(self, fn: type[Function]) -> None:
@@ -41,9 +40,14 @@ class Context:
         self._saved = arrays
 
     @property
+    def released(self) -> bool:
+        """True once a backward without ``retain_graph`` has freed this node's saved values."""
+        return self._saved is None
+
+    @property
     def saved_tensors(self) -> tuple[Tensor, ...]:
         """The saved values as Tensors: an input comes back as that input, the output as the output."""
-        if self.released:
+        if self._saved is None:
             raise RuntimeError(FREED_GRAPH)
         out = tuple([s() if type(s) is weakref.ref else s for s in self._saved])
         for t, version in zip(out, self.saved_versions):
