@@ -234,28 +234,28 @@ class Tensor:
 
     # ------------------------------------------------------------------ arithmetic
     def __add__(self, other: Any) -> Tensor:
-        return ops.add(self, other)
+        return Add.apply(self, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return ops.add(other, self)
+        return Add.apply(other, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return ops.sub(self, other)
+        return Sub.apply(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return ops.sub(other, self)
+        return Sub.apply(other, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return ops.mul(self, other)
+        return Mul.apply(self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return ops.mul(other, self)
+        return Mul.apply(other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return ops.div(self, other)
+        return Div.apply(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return ops.div(other, self)
+        return Div.apply(other, self)
 
     def __pow__(self, other: Any) -> Tensor:
         return ops.pow(self, other)
@@ -301,7 +301,7 @@ class Tensor:
         return self
 
     def __neg__(self) -> Tensor:
-        return ops.neg(self)
+        return Neg.apply(self)
 
     def __pos__(self) -> Tensor:
         return self
@@ -466,3 +466,4 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 
 
 from . import ops  # noqa: E402  (ops import Tensor)
+from .ops.elementwise import Add, Div, Mul, Neg, Sub  # noqa: E402  (the arithmetic dunders call them directly)
