@@ -149,12 +149,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                     # the common case, a Tensor of the input's shape, needs no call (this loop runs per edge)
                     if type(g) is not Tensor or g.data.shape != inp.data.shape or anomaly:
                         g = _checked(ctx, i, inp, g)
-                    into = pending if inp.grad_fn is not None else leaves
-                    before = into.get(inp)
-                    if before is None:
-                        into[inp] = g
-                    else:
-                        into[inp] = before + g if create_graph else Tensor._constant(before.data + g.data)
+                    _add(pending if inp.grad_fn is not None else leaves, inp, g, create_graph)
                 i += 1
             if not retain_graph:
                 ctx._saved = None
