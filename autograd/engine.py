@@ -14,13 +14,13 @@ from typing import Any
 import numpy as np
 
 from .function import FREED_GRAPH, Context
-from .grad_mode import state
-from .ops.shape import sum_to
+from .grad_mode import clock, state
+from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
 
-def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
-    """The non-leaf tensors above ``roots``, each after every tensor that consumes it (Kahn's algorithm)."""
+def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
+    """For each non-leaf tensor above ``roots``: how many graph edges consume it."""
     consumers: dict[Tensor, int] = {}
     stack = []
     for r in roots:
@@ -35,6 +35,12 @@ def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
                 consumers[t] = 0
                 stack.append(t)
             consumers[t] += 1
+    return consumers
+
+
+def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
+    """The non-leaf tensors above ``roots``, each after every tensor that consumes it (Kahn's algorithm)."""
+    consumers = _consumer_counts(roots)
     order = []
     ready = [r for r in consumers if consumers[r] == 0]
     while ready:
@@ -115,66 +121,112 @@ def _root_gradients(roots: list[Tensor], given: Any, create_graph: bool) -> list
 
 def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, create_graph: bool,
          capture: set[Tensor] | None) -> dict[Tensor, Tensor]:
-    pending: dict[Tensor, Tensor] = {}
-    leaves: dict[Tensor, Tensor] = {}
+    # Gradients travel as Tensors when the pass builds a graph (create_graph), and as bare arrays
+    # otherwise: rules marked arrays_ok then run on the saved arrays, with no Tensor or node made
+    arrays = not create_graph
+    kind, scalar = (np.ndarray, np.float64) if arrays else (Tensor, Tensor)
+    pending: dict[Tensor, Any] = {}
+    leaves: dict[Tensor, Any] = {}
     for r, g in zip(roots, root_grads, strict=True):
-        _add(leaves if r.grad_fn is None else pending, r, g, create_graph)
-    captured: dict[Tensor, Tensor] = {}
+        _add(leaves if r.grad_fn is None else pending, r, g.data if arrays else g)
+    captured: dict[Tensor, Any] = {}
     stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
     anomaly = state.anomaly
-    prev, state.enabled = state.enabled, create_graph
+    now = clock.now
+    modes = state.enabled, state.arrays
+    state.enabled, state.arrays = create_graph, arrays
+    # Kahn's algorithm, run as the pass itself: a tensor is ready once every consumer has passed its gradient on
+    consumers = _consumer_counts(roots)
+    ready = [r for r in consumers if consumers[r] == 0]
     try:
-        for t in topological_order(roots):
-            upstream = pending.pop(t, None)
-            if upstream is None:
-                continue
-            if t._hooks:
-                upstream = _call_hooks(t, upstream)
-            if t._retains_grad:
-                t._grad = _stored(t._grad, upstream, create_graph, stored)
-            if capture is not None and t in capture:
-                _add(captured, t, upstream, create_graph)
+        while ready:
+            t = ready.pop()
             ctx = t.grad_fn
-            if ctx._saved is None:  # released by an earlier backward
-                raise RuntimeError(FREED_GRAPH)
-            downstream = ctx.fn.backward(ctx, upstream)
-            if type(downstream) is not tuple:
-                downstream = (downstream,)
-            if len(downstream) != len(ctx.inputs):
-                raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
-                                   f"(expected {len(ctx.inputs)}, got {len(downstream)})")
-            i = 0
-            for inp, g in zip(ctx.inputs, downstream):
+            upstream = pending.pop(t, None)
+            if upstream is None:  # no gradient reached it (nothing needed one), but its inputs are still visited
+                downstream = (None,) * len(ctx.inputs)
+            else:
+                if t._hooks or t._retains_grad or capture is not None:
+                    upstream = _visit(t, upstream, arrays, stored, capture, captured)
+                if ctx._saved is None:  # released by an earlier backward
+                    raise RuntimeError(FREED_GRAPH)
+                if ctx.epoch < now:
+                    ctx.check_saved(t)
+                if arrays and ctx.fn.arrays_ok:
+                    downstream = ctx.fn.backward(ctx, upstream)
+                elif arrays:
+                    downstream = _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(upstream))))
+                else:
+                    downstream = ctx.run_backward(t, upstream)
+                if type(downstream) is not tuple:
+                    downstream = (downstream,)
+                if len(downstream) != len(ctx.inputs):
+                    raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
+                                       f"(expected {len(ctx.inputs)}, got {len(downstream)})")
+                if not retain_graph:
+                    ctx._saved = None
+            for inp, g in zip(ctx.inputs, downstream):  # this loop runs per edge: no call in the common case
+                if inp.grad_fn is not None:
+                    left = consumers[inp] - 1
+                    consumers[inp] = left
+                    if left == 0:
+                        ready.append(inp)
+                    into = pending
+                else:
+                    into = leaves
                 if g is not None and inp.requires_grad:
-                    # the common case, a Tensor of the input's shape, needs no call (this loop runs per edge)
-                    if type(g) is not Tensor or g.data.shape != inp.data.shape or anomaly:
-                        g = _checked(ctx, i, inp, g)
-                    _add(pending if inp.grad_fn is not None else leaves, inp, g, create_graph)
-                i += 1
-            if not retain_graph:
-                ctx._saved = None
+                    if (type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape or anomaly:
+                        g = _checked(ctx, t, downstream, inp, g, arrays)
+                    prev = into.get(inp)  # _add, inlined: this is the hottest line of the pass
+                    into[inp] = g if prev is None else prev + g
     finally:
-        state.enabled = prev
+        state.enabled, state.arrays = modes
     for leaf, g in leaves.items():
         if leaf._hooks:
-            g = _call_hooks(leaf, g)
+            g = _call_hooks(leaf, g, arrays)
         if capture is None:
             leaf._grad = _stored(leaf._grad, g, create_graph, stored, leaf.data.dtype)
         elif leaf in capture:
             captured[leaf] = g
-    return captured
+    return {t: _as_tensor(g) for t, g in captured.items()}
 
 
-def _checked(ctx: Context, i: int, inp: Tensor, g: Any) -> Tensor:
-    """The gradient for input i, summed down if this op broadcast it; anything else wrong raises."""
-    if not isinstance(g, Tensor):
+def _visit(t: Tensor, g: Any, arrays: bool, stored: set[int], capture: set[Tensor] | None,
+           captured: dict[Tensor, Any]) -> Any:
+    """What happens to a non-leaf's gradient besides flowing on: hooks, ``retain_grad``, ``grad()``'s capture."""
+    if t._hooks:
+        g = _call_hooks(t, g, arrays)
+    if t._retains_grad:
+        t._grad = _stored(t._grad, g, not arrays, stored)
+    if capture is not None and t in capture:
+        _add(captured, t, g)
+    return g
+
+
+def _as_arrays(grads: Any) -> Any:
+    """A Tensor rule's gradients as arrays (for a pass that runs on arrays)."""
+    if type(grads) is not tuple:
+        grads = (grads,)
+    return tuple([g.data if isinstance(g, Tensor) else g for g in grads])
+
+
+def _as_tensor(g: Any) -> Tensor:
+    return g if isinstance(g, Tensor) else Tensor._constant(np.asarray(g))
+
+
+def _checked(ctx: Context, out: Tensor, downstream: tuple[Any, ...], inp: Tensor, g: Any, arrays: bool) -> Any:
+    """The gradient ``g`` in ``downstream`` for ``inp``, summed down if the op broadcast it; anything else wrong raises."""
+    i = next(i for i, d in enumerate(downstream) if d is g)
+    if arrays:
+        g = g.data if isinstance(g, Tensor) else np.asarray(g)
+    elif not isinstance(g, Tensor):
         g = Tensor._constant(np.asarray(g))
-    if g.data.shape != inp.data.shape:
-        if g.data.shape != ctx.out_shape or not _broadcasts(inp.data.shape, g.data.shape):
+    if g.shape != inp.data.shape:
+        if g.shape != out.data.shape or not _broadcasts(inp.data.shape, g.shape):
             raise RuntimeError(f"function {ctx.name()} returned an invalid gradient at index {i}: "
                                f"got shape {g.shape} but expected shape {inp.shape}")
-        g = sum_to(g, inp.data.shape)
-    if state.anomaly and not np.isfinite(g.data).all():
+        g = _sum_to(g, inp.data.shape) if arrays else sum_to(g, inp.data.shape)
+    if state.anomaly and not np.isfinite(g.data if isinstance(g, Tensor) else g).all():
         where = f", created at {ctx.creation_site}" if ctx.creation_site else ""
         raise RuntimeError(f"Function '{ctx.name()}' returned nan or inf values in its {i}th output{where}")
     return g
@@ -186,20 +238,17 @@ def _broadcasts(small: tuple[int, ...], big: tuple[int, ...]) -> bool:
     return all(s in (1, b) for s, b in zip(small, big[len(big) - len(small):], strict=True))
 
 
-def _add(into: dict[Tensor, Tensor], key: Tensor, g: Tensor, create_graph: bool) -> None:
+def _add(into: dict[Tensor, Any], key: Tensor, g: Any) -> None:
     prev = into.get(key)
-    if prev is None:
-        into[key] = g
-    else:
-        into[key] = prev + g if create_graph else Tensor._constant(prev.data + g.data)
+    into[key] = g if prev is None else prev + g
 
 
-def _stored(existing: Tensor | None, g: Tensor, create_graph: bool, stored: set[int],
+def _stored(existing: Tensor | None, g: Any, create_graph: bool, stored: set[int],
             dtype: np.dtype | None = None) -> Tensor:
     """What goes into ``.grad``: accumulated, in the tensor's dtype, never a view of another gradient."""
     if create_graph:
         return g if existing is None else existing + g
-    data = g.data
+    data = np.asarray(g)
     if dtype is not None and data.dtype != dtype:
         data = data.astype(dtype)
     elif existing is None and (data.base is not None or not data.flags.writeable or id(data) in stored):
@@ -210,7 +259,9 @@ def _stored(existing: Tensor | None, g: Tensor, create_graph: bool, stored: set[
     return Tensor._constant(data)
 
 
-def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
+def _call_hooks(t: Tensor, g: Any, arrays: bool) -> Any:
+    """Each hook sees the gradient as a Tensor; one that returns a Tensor replaces it."""
+    g = _as_tensor(g)
     for hook in list(t._hooks):
         out = hook(g)
         if out is not None:
@@ -218,4 +269,4 @@ def _call_hooks(t: Tensor, g: Tensor) -> Tensor:
                 raise RuntimeError(f"hook {hook!r} returned {type(out).__name__} of shape "
                                    f"{getattr(out, 'shape', None)}; expected a Tensor of shape {g.shape}")
             g = out
-    return g
+    return g.data if arrays else g

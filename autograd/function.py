@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .grad_mode import state
+from .grad_mode import clock, state
 
 if TYPE_CHECKING:
     from .tensor import Tensor
+
+_NEVER = float("inf")  # a node that saved nothing cannot see a changed tensor
 
 FREED_GRAPH = (
     "Trying to backward through the graph a second time (or to read saved tensors after they "
@@ -27,8 +28,9 @@ class Context:
 
     # the per-call fields are slots; the rest are class-level defaults that an instance overrides
     # only when it needs to (most nodes never set them), which keeps creating a node cheap
-    __slots__ = ("__dict__", "_saved", "fn", "inputs", "needs_input_grad", "out_shape")
-    saved_versions: tuple[int, ...] = ()
+    __slots__ = ("__dict__", "_saved", "fn", "inputs")
+    epoch = _NEVER  # clock.now when forward saved values (see Tensor._bump_version)
+    output: Tensor | None = None  # the node's output, set by whoever runs backward in Tensor mode
     creation_site: str | None = None
 
     def __init__(self, fn: type[Function]) -> None:
@@ -45,18 +47,57 @@ class Context:
         return self._saved is None
 
     @property
-    def saved_tensors(self) -> tuple[Tensor, ...]:
-        """The saved values as Tensors: an input comes back as that input, the output as the output."""
-        if self._saved is None:
+    def needs_input_grad(self) -> tuple[bool, ...]:
+        """Per input: whether a gradient is wanted for it (a rule may skip the others' work)."""
+        return tuple([t.requires_grad for t in self.inputs])
+
+    @property
+    def saved_tensors(self) -> tuple[Any, ...]:
+        """The saved values as Tensors: an input comes back as that input, the output (in backward)
+        as the output, so a rule written in Tensor ops stays differentiable.
+
+        While the engine runs a rule on arrays (``Function.arrays_ok``, no ``create_graph``) they
+        are the saved arrays themselves.
+        """
+        saved = self._saved
+        if saved is None:
             raise RuntimeError(FREED_GRAPH)
-        out = tuple([s() if type(s) is weakref.ref else s for s in self._saved])
-        for t, version in zip(out, self.saved_versions):
-            if t is not None and t._version != version:
-                raise RuntimeError(
-                    f"one of the tensors needed for gradient computation has been modified by an in-place "
-                    f"operation: a tensor of shape {t.shape} saved by {self.name()} is at version {t._version}; "
-                    f"expected version {version}. Make the change out of place, or before the forward pass.")
-        return out
+        if state.arrays:
+            return saved
+        out = self.output
+        tensors = []
+        for s in saved:
+            if out is not None and s is out.data:
+                tensors.append(out)
+                continue
+            for t in self.inputs:
+                if s is t.data:
+                    break
+            else:
+                t = s if isinstance(s, Tensor) else Tensor._constant(np.asarray(s))
+            tensors.append(t)
+        return tuple(tensors)
+
+    def check_saved(self, out: Tensor) -> None:
+        """Raise if an input or the output that forward saved was changed in place since."""
+        for s in self._saved or ():
+            for t in (out, *self.inputs):
+                if s is t.data and t._changed_at > self.epoch:
+                    raise RuntimeError(
+                        f"one of the tensors needed for gradient computation has been modified by an in-place "
+                        f"operation: a tensor of shape {t.shape} saved by {self.name()} is now at version "
+                        f"{t._version}, changed after it was saved. Make the change out of place, or before "
+                        "the forward pass.")
+
+    def run_backward(self, out: Tensor, grad: Tensor) -> Any:
+        """Call the rule with Tensors (the graph-building path), the output known to ``saved_tensors``."""
+        self.output = out
+        prev, state.arrays = state.arrays, False
+        try:
+            return self.fn.backward(self, grad)
+        finally:
+            state.arrays = prev
+            del self.output  # a node kept pointing at its output would be a reference cycle
 
     def name(self) -> str:
         """PyTorch-style node name, e.g. ``MulBackward``."""
@@ -94,6 +135,10 @@ class Function:
     12.0
     """
 
+    # True when ``backward`` computes the same thing given NumPy arrays (grad and saved values) as
+    # given Tensors: a backward without create_graph then runs it on arrays, with no graph bookkeeping
+    arrays_ok = False
+
     @staticmethod
     def forward(ctx: Context, *args: Any, **kwargs: Any) -> np.ndarray:
         raise NotImplementedError
@@ -105,8 +150,8 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
         """Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad."""
-        # the hot path of every op and of every backward rule: plain loops, inlined construction and
-        # fixed-arity calls, because a generator or a *args/**kwargs call costs as much as a small array op
+        # the hot path of every op: plain loops, inlined construction and fixed-arity calls, because a
+        # generator or a *args/**kwargs call costs as much as a small array op
         for x in inputs:
             if not isinstance(x, Tensor):
                 inputs = _lift_all(inputs)
@@ -123,49 +168,38 @@ class Function:
         else:
             raw = cls.forward(ctx, *[t.data for t in inputs])
         out = _new_tensor(Tensor)
-        out.data = raw if type(raw) is np.ndarray else np.asarray(raw)
+        if type(raw) is np.ndarray:
+            out.data = raw
+        else:  # a NumPy scalar from an op on 0-d arrays: the output must be the array it becomes
+            out.data = np.asarray(raw)
+            ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
+        if state.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    out.grad_fn = ctx
+                    out.requires_grad = True
+                    ctx.inputs = inputs
+                    if ctx._saved:
+                        ctx.epoch = clock.now
+                    if state.anomaly:
+                        from .anomaly import creation_site
+
+                        ctx.creation_site = creation_site()
+                    return out
         out.grad_fn = None
         out.requires_grad = False
-        if not state.enabled:
-            return out
-        for t in inputs:
-            if t.requires_grad:
-                break
-        else:
-            return out
-        needs = tuple([t.requires_grad for t in inputs])
-        out.requires_grad = True
-        out.grad_fn = ctx
-        ctx.inputs = inputs
-        ctx.needs_input_grad = needs
-        ctx.out_shape = out.data.shape
-        if ctx._saved:
-            _link(ctx, raw, out, inputs)
-        if state.anomaly:
-            from .anomaly import creation_site
-
-            ctx.creation_site = creation_site()
         return out
 
+    @classmethod
+    def apply_in_backward(cls, *inputs: Any, **attrs: Any) -> Any:
+        """``apply`` for use inside a backward rule that also runs on arrays (``arrays_ok``).
 
-def _link(ctx: Context, raw: Any, out: Tensor, inputs: tuple[Tensor, ...]) -> None:
-    """Map each saved array to the Tensor it came from, so backward stays in the graph; note its version."""
-    saved, versions = [], []
-    for s in ctx._saved:
-        if s is raw or s is out.data:
-            # weak reference: node → output → node would be a cycle, freed only by the cyclic GC
-            saved.append(weakref.ref(out))
-            versions.append(0)
-            continue
-        for t in inputs:
-            if s is t.data:
-                break
-        else:
-            t = s if isinstance(s, Tensor) else Tensor._constant(np.asarray(s))
-        saved.append(t)
-        versions.append(t._version)
-    ctx._saved = tuple(saved)
-    ctx.saved_versions = tuple(versions)
+        On arrays, the forward alone: no Tensor, no node. On Tensors, ``apply``: recorded when the
+        pass builds a graph.
+        """
+        if state.arrays:
+            return cls.forward(_new_context(Context), *inputs, **attrs)
+        return cls.apply(*inputs, **attrs)
 
 
 def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -13,9 +14,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 class _State(threading.local):
     enabled: bool = True
     anomaly: bool = False
+    arrays: bool = False  # the engine is running backward rules on NumPy arrays (Context.saved_tensors)
 
 
 state = _State()
+
+
+class _Clock:
+    """Counts in-place changes, process-wide (tensors are shared between threads).
+
+    A node notes ``now`` when it saves values; a saved tensor changed later has a later tick.
+    """
+
+    def __init__(self) -> None:
+        self._ticks = itertools.count(1)
+        self.now = 0
+
+    def tick(self) -> int:
+        self.now = now = next(self._ticks)
+        return now
+
+
+clock = _Clock()
 
 
 def is_grad_enabled() -> bool:

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import as_array, check_differentiable, get_default_dtype
-from .grad_mode import state
+from .grad_mode import clock, state
 
 Axis = int | tuple[int, ...] | None
 
@@ -42,6 +42,7 @@ class Tensor:
     _hooks: list[Callable[..., Any]] | None = None
     _retains_grad = False
     _version = 0
+    _changed_at = 0  # clock tick of the last in-place change
     name: str | None = None
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is restored explicitly
@@ -297,8 +298,13 @@ class Tensor:
                                    "update it inside autograd.no_grad() (as optimizers do)")
             return op(self, other)
         ufunc(self.data, other.data if isinstance(other, Tensor) else other, out=self.data, casting="same_kind")
-        self._version += 1
+        self._bump_version()
         return self
+
+    def _bump_version(self) -> None:
+        """Note an in-place change of ``data``: a node that saved the old values now refuses to backward."""
+        self._version += 1
+        self._changed_at = clock.tick()
 
     def __neg__(self) -> Tensor:
         return Neg.apply(self)

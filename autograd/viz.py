@@ -229,12 +229,12 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
                 raise RuntimeError(f"explain() needs the values {ctx.name()} saved for backward, but a backward "
                                    "pass has freed them: call explain() before backward(), or call "
                                    "backward(retain_graph=True)")
-            downstream = _backward(ctx, upstream)
+            downstream = _backward(ctx, t, upstream)
             for inp, g in zip(ctx.inputs, downstream):
                 if g is not None:
                     arrived.setdefault(inp, []).append((t, g))
             if max_steps is None or len(steps) < max_steps:
-                local = _backward(ctx, np.ones_like(upstream)) if t.data.size == 1 else (None,) * len(downstream)
+                local = _backward(ctx, t, np.ones_like(upstream)) if t.data.size == 1 else (None,) * len(downstream)
                 steps.append(Step(names(t), ctx.name(), _rule(ctx), tuple(names(i) for i in ctx.inputs), upstream,
                                   _named(parts, names), local, downstream))
             else:
@@ -411,16 +411,16 @@ def _seed(root: Tensor, gradient: Any) -> np.ndarray:
     return seed
 
 
-def _backward(ctx: Context, upstream: np.ndarray) -> tuple[np.ndarray | None, ...]:
+def _backward(ctx: Context, out: Tensor, upstream: np.ndarray) -> tuple[np.ndarray | None, ...]:
     """The op's backward rule on an upstream array: one gradient array (or None) per input."""
-    grads = ctx.fn.backward(ctx, Tensor._constant(upstream))
+    grads = ctx.run_backward(out, Tensor._constant(upstream))
     if type(grads) is not tuple:
         grads = (grads,)
     if len(grads) != len(ctx.inputs):
         raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
                            f"(expected {len(ctx.inputs)}, got {len(grads)})")
-    return tuple(None if g is None or not inp.requires_grad else _checked(ctx, i, inp, g).data
-                 for i, (inp, g) in enumerate(zip(ctx.inputs, grads)))
+    return tuple(None if g is None or not inp.requires_grad else _checked(ctx, out, grads, inp, g, arrays=True)
+                 for inp, g in zip(ctx.inputs, grads))
 
 
 def _total(parts: list[tuple[Tensor | None, np.ndarray]]) -> np.ndarray:

@@ -19,6 +19,7 @@ import numpy as np
 import autograd
 from autograd import Function, Tensor
 from autograd.function import Context
+from autograd.ops.elementwise import Exp
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -45,6 +46,8 @@ def _constant(x: Any, like: Tensor) -> np.ndarray:
 
 class Linear(Function):
     """z = x·Wᵀ + b;  with G = ∂ℓ/∂z: ∂ℓ/∂x = G·W, ∂ℓ/∂W = Gᵀ·x, ∂ℓ/∂b = Σ G over the batch"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
@@ -232,6 +235,8 @@ def _log_softmax(x: np.ndarray, axis: int | None) -> np.ndarray:
 class LogSoftmax(Function):
     """yᵢ = (zᵢ − m) − ln Σⱼ e^(zⱼ − m), m = max z;  ∂ℓ/∂z = G − softmax(z)·Σ G"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int | None) -> np.ndarray:
         y = _log_softmax(x, axis)
@@ -242,7 +247,7 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (y,) = ctx.saved_tensors
-        return grad - autograd.exp(y) * grad.sum(axis=ctx.axis, keepdims=True)
+        return grad - Exp.apply_in_backward(y) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
 def log_softmax(x: Any, dim: int = -1) -> Tensor:
@@ -253,6 +258,8 @@ def log_softmax(x: Any, dim: int = -1) -> Tensor:
 
 class Softmax(Function):
     """yᵢ = e^(zᵢ − m)/Σⱼ e^(zⱼ − m), m = max z;  ∂ℓ/∂z = y ⊙ (G − Σ G ⊙ y)"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axis: int | None, cached: np.ndarray | None = None) -> np.ndarray:
@@ -358,7 +365,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
 
 def _update(running: Tensor, batch_value: np.ndarray, momentum: float) -> None:
     running.data = ((1 - momentum) * running.data + momentum * batch_value).astype(running.dtype)
-    running._version += 1
+    running._bump_version()
 
 
 def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None, bias: Any = None,
@@ -569,6 +576,8 @@ class CrossEntropy(Function):
     """ℓ = −s·Σᵢ w_yᵢ·log softmax(zᵢ)_yᵢ (s = 1/Σw for the mean, 1 for the sum; per sample for 'none');
     ∂ℓ/∂z = s·w_y·(softmax(z) − onehot(y))"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray, axis: int,
                 scale: float | None) -> np.ndarray:
@@ -584,13 +593,15 @@ class CrossEntropy(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (z,) = ctx.saved_tensors
         # the forward's probabilities, as a node that is still differentiable with respect to z
-        p = Softmax.apply(z, axis=ctx.axis, cached=ctx.probabilities)
+        p = Softmax.apply_in_backward(z, axis=ctx.axis, cached=ctx.probabilities)
         onehot = np.zeros(z.shape, dtype=z.dtype)
         if z.ndim == 2 and ctx.axis == 1:
             onehot[np.arange(z.shape[0]), ctx.target] = 1
         else:
             np.put_along_axis(onehot, np.expand_dims(ctx.target, ctx.axis), 1, ctx.axis)
-        upstream = grad * ctx.coef if grad.ndim == 0 else autograd.unsqueeze(grad, ctx.axis) * ctx.coef
+        if grad.ndim:  # per-sample losses: give the gradient back its class axis
+            grad = grad.reshape(grad.shape[:ctx.axis] + (1,) + grad.shape[ctx.axis:])
+        upstream = grad * ctx.coef
         return (p - onehot) * upstream
 
 

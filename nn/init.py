@@ -25,7 +25,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
         raise TypeError(f"initialisers fill a Tensor (e.g. a Parameter) in place, got {type(tensor).__name__}")
     # in place, so anything holding this array (an optimizer, a view) sees the new values
     tensor.data[...] = np.asarray(values).astype(tensor.dtype, copy=False)
-    tensor._version += 1
+    tensor._bump_version()
     return tensor
 
 

@@ -200,7 +200,7 @@ class Module:
         with no_grad():
             for k, arr in cast.items():
                 own[k].data = arr
-                own[k]._version += 1
+                own[k]._bump_version()
         return missing, unexpected
 
     # ------------------------------------------------------------------ printing

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 import math
+import sys
 import tracemalloc
 import warnings
 import weakref
@@ -54,8 +55,7 @@ def test_B15_in_place_change_of_a_saved_tensor_makes_backward_raise():
     w = _leaf([3.0, 4.0])
     y = (x * w).sum()  # Mul saves x
     x += 1  # x requires no grad: a true in-place update, which moves its version
-    with pytest.raises(RuntimeError, match=r"modified by an in-place operation.*MulBackward.*version 1; expected "
-                                           r"version 0"):
+    with pytest.raises(RuntimeError, match=r"modified by an in-place operation.*MulBackward is now at version 1"):
         y.backward()
 
 
@@ -248,30 +248,31 @@ def test_E37_a_100000_op_chain_draws_explains_prints_backpropagates_and_frees():
         gc.enable()
 
 
-def _fan_in_backward_ops(n: int, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Backpropagate through the sum of n separate leaves; return how many ops the backward pass ran."""
+def _fan_in_backward_calls(n: int) -> int:
+    """Backpropagate through the sum of n separate leaves; return how many Python calls the backward pass made."""
     leaves = [_leaf(float(i)) for i in range(n)]
     root = autograd.stack(leaves).sum()
     calls = 0
-    apply = autograd.Function.apply.__func__
 
-    def counted(cls, *args, **kwargs):
+    def count(frame, event, arg):
         nonlocal calls
-        calls += 1
-        return apply(cls, *args, **kwargs)
+        calls += event in ("call", "c_call")
 
-    with monkeypatch.context() as m:
-        m.setattr(autograd.Function, "apply", classmethod(counted))
+    sys.setprofile(count)
+    try:
         root.backward()
+    finally:
+        sys.setprofile(None)
     assert all(t.grad.item() == 1.0 for t in leaves)
     return calls
 
 
-def test_E38_wide_fan_in_of_100000_leaves_gives_each_grad_1_with_linear_work(monkeypatch):
-    # counted, not timed: ten times the leaves must cost ten times the backward ops, not a hundred
-    small = _fan_in_backward_ops(10_000, monkeypatch)
-    large = _fan_in_backward_ops(100_000, monkeypatch)
-    assert large <= 10 * small + 10, (small, large)
+def test_E38_wide_fan_in_of_100000_leaves_gives_each_grad_1_with_linear_work():
+    # counted, not timed: ten times the leaves must cost ten times the calls, not a hundred
+    small = _fan_in_backward_calls(10_000)
+    large = _fan_in_backward_calls(100_000)
+    assert small > 10_000, small  # the count sees the pass's per-leaf work
+    assert large <= 10 * small + 100, (small, large)
 
 
 def test_E39_training_steps_free_their_graphs_by_reference_counting():

@@ -17,6 +17,8 @@ from ..tensor import Tensor
 class Add(Function):
     """y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return a + b
@@ -33,6 +35,8 @@ def add(a: Any, b: Any) -> Tensor:
 
 class Sub(Function):
     """y = a − b;  ∂y/∂a = 1, ∂y/∂b = −1"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -51,6 +55,8 @@ def sub(a: Any, b: Any) -> Tensor:
 class Mul(Function):
     """y = a·b;  ∂y/∂a = b, ∂y/∂b = a"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(a, b)
@@ -59,9 +65,9 @@ class Mul(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
+        in_a, in_b = ctx.inputs
         # a constant factor (x * 0.5, a mask) is common, and its unused gradient would cost a whole op
-        return grad * b if need_a else None, grad * a if need_b else None
+        return grad * b if in_a.requires_grad else None, grad * a if in_b.requires_grad else None
 
 
 def mul(a: Any, b: Any) -> Tensor:
@@ -71,6 +77,8 @@ def mul(a: Any, b: Any) -> Tensor:
 
 class Div(Function):
     """y = a / b;  ∂y/∂a = 1/b, ∂y/∂b = −y/b"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -82,7 +90,7 @@ class Div(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor | None]:
         b, y = ctx.saved_tensors
         grad_a = grad / b
-        return grad_a, -grad_a * y if ctx.needs_input_grad[1] else None
+        return grad_a, -grad_a * y if ctx.inputs[1].requires_grad else None
 
 
 def div(a: Any, b: Any) -> Tensor:
@@ -92,6 +100,8 @@ def div(a: Any, b: Any) -> Tensor:
 
 class Neg(Function):
     """y = −x;  ∂y/∂x = −1"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -109,6 +119,8 @@ def neg(x: Any) -> Tensor:
 
 class PowScalar(Function):
     """y = xᵖ for a constant p;  ∂y/∂x = p·xᵖ⁻¹"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, p: float) -> np.ndarray:
@@ -155,6 +167,8 @@ def pow(x: Any, exponent: Any) -> Tensor:
 class Exp(Function):
     """y = eˣ;  ∂y/∂x = y"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.exp(x)
@@ -175,6 +189,8 @@ def exp(x: Any) -> Tensor:
 class Log(Function):
     """y = ln x;  ∂y/∂x = 1/x"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -193,6 +209,8 @@ def log(x: Any) -> Tensor:
 
 class Log1p(Function):
     """y = ln(1 + x);  ∂y/∂x = 1/(1 + x)"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -213,6 +231,8 @@ def log1p(x: Any) -> Tensor:
 class Expm1(Function):
     """y = eˣ − 1;  ∂y/∂x = y + 1"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.expm1(x)
@@ -232,6 +252,8 @@ def expm1(x: Any) -> Tensor:
 
 class Sqrt(Function):
     """y = √x;  ∂y/∂x = 1/(2y)  (infinite at 0)"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
@@ -291,6 +313,8 @@ def cos(x: Any) -> Tensor:
 class Tanh(Function):
     """y = tanh x;  ∂y/∂x = 1 − y²"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.tanh(x)
@@ -300,21 +324,7 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (y,) = ctx.saved_tensors
-        return TanhGrad.apply(grad, y)
-
-
-class TanhGrad(Function):
-    """tanh's backward as one op (it runs once per tanh): z = g·(1 − y²);  ∂z/∂g = 1 − y², ∂z/∂y = −2g·y"""
-
-    @staticmethod
-    def forward(ctx: Context, g: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(g, y)
-        return g * (1 - y * y)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
-        g, y = ctx.saved_tensors
-        return grad * (1 - y * y), grad * (-2 * g * y)
+        return grad - grad * y * y  # = grad·(1 − y²), in array ⊙ array ops (a number operand costs more)
 
 
 def tanh(x: Any) -> Tensor:
@@ -325,6 +335,8 @@ def tanh(x: Any) -> Tensor:
 class Sigmoid(Function):
     """y = σ(x) = 1/(1 + e⁻ˣ);  ∂y/∂x = y(1 − y)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.exp(-np.logaddexp(0, -x))  # no overflow warning at x = −1000
@@ -334,21 +346,7 @@ class Sigmoid(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (y,) = ctx.saved_tensors
-        return SigmoidGrad.apply(grad, y)
-
-
-class SigmoidGrad(Function):
-    """σ's backward as one op: z = g·y(1 − y);  ∂z/∂g = y(1 − y), ∂z/∂y = g(1 − 2y)"""
-
-    @staticmethod
-    def forward(ctx: Context, g: np.ndarray, y: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(g, y)
-        return g * (y * (1 - y))
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
-        g, y = ctx.saved_tensors
-        return grad * (y * (1 - y)), grad * g * (1 - 2 * y)
+        return grad * (y - y * y)
 
 
 def sigmoid(x: Any) -> Tensor:
@@ -359,6 +357,8 @@ def sigmoid(x: Any) -> Tensor:
 class Relu(Function):
     """y = max(0, x);  ∂y/∂x = 1 if x > 0 else 0  (0 at the kink)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -367,7 +367,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return grad * (x.data > 0)
+        return grad * (x > 0)
 
 
 def relu(x: Any) -> Tensor:
@@ -378,15 +378,16 @@ def relu(x: Any) -> Tensor:
 class Abs(Function):
     """y = |x|;  ∂y/∂x = sign x  (0 at 0)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
+        ctx.sign = np.sign(x)
         return np.abs(x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        return grad * np.sign(x.data)
+        return grad * ctx.sign
 
 
 def abs(x: Any) -> Tensor:
@@ -414,6 +415,8 @@ def sign(x: Any) -> Tensor:
 class Maximum(Function):
     """y = max(a, b);  ∂y/∂a = 1 where a > b, ½ where a = b, else 0"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         y = np.maximum(a, b)
@@ -439,21 +442,21 @@ def minimum(a: Any, b: Any) -> Tensor:
 class Clip(Function):
     """y = min(max(x, lo), hi);  ∂y/∂x = 1 where lo ≤ x ≤ hi, else 0"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
-        ctx.save_for_backward(x)
-        ctx.lo, ctx.hi = lo, hi
+        inside = np.ones(x.shape, dtype=bool)
+        if lo is not None:
+            inside &= x >= lo
+        if hi is not None:
+            inside &= x <= hi
+        ctx.inside = inside
         return np.clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        inside = np.ones(x.shape, dtype=bool)
-        if ctx.lo is not None:
-            inside &= x.data >= ctx.lo
-        if ctx.hi is not None:
-            inside &= x.data <= ctx.hi
-        return grad * inside
+        return grad * ctx.inside
 
 
 def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
@@ -493,6 +496,8 @@ def where(cond: Any, a: Any, b: Any) -> Tensor:
 class Cast(Function):
     """y = x in another float dtype;  ∂y/∂x = 1 (cast back)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, dtype: np.dtype) -> np.ndarray:
         ctx.in_dtype = x.dtype
@@ -500,7 +505,7 @@ class Cast(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return cast(grad, ctx.in_dtype)
+        return grad.astype(ctx.in_dtype)
 
 
 def cast(x: Any, dtype: Any) -> Tensor:

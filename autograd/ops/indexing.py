@@ -30,6 +30,8 @@ def _is_basic(index: Any) -> bool:
 class GetItem(Function):
     """y = x[index];  ∂y/∂x scatters the gradient back, adding where an index repeats"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any) -> np.ndarray:
         ctx.in_shape, ctx.index = x.shape, index
@@ -37,11 +39,13 @@ class GetItem(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return IndexAdd.apply(grad, index=ctx.index, shape=ctx.in_shape)
+        return IndexAdd.apply_in_backward(grad, index=ctx.index, shape=ctx.in_shape)
 
 
 class IndexAdd(Function):
     """y = zeros(shape) with y[index] += x;  ∂y/∂x = the gradient read back at index"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, index: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -55,7 +59,7 @@ class IndexAdd(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return GetItem.apply(grad, index=ctx.index)
+        return GetItem.apply_in_backward(grad, index=ctx.index)
 
 
 def getitem(x: Any, index: Any) -> Tensor:

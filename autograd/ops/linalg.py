@@ -9,17 +9,25 @@ import numpy as np
 from ..function import Context, Function
 from ..tensor import Tensor
 from .elementwise import _tensor
-from .shape import reshape, squeeze, sum_to, transpose
+from .shape import SumTo, reshape, squeeze, transpose
 
 
-def _swap_last(t: Tensor) -> Tensor:
+def _swap_last(t: Any) -> Any:
+    """The last two axes swapped, of a Tensor or (in a backward on arrays) of an array."""
     if t.ndim == 2:
-        return transpose(t)
-    return transpose(t, -1, -2)
+        return t.T
+    return np.swapaxes(t, -1, -2) if isinstance(t, np.ndarray) else transpose(t, -1, -2)
+
+
+def _unbatched(g: Any, shape: tuple[int, ...]) -> Any:
+    """A gradient over the broadcast batch dimensions, summed down to an operand's shape."""
+    return g if g.shape == shape else SumTo.apply_in_backward(g, shape=shape)
 
 
 class MatMul(Function):
     """Y = A·B (batched over leading axes);  ∂L/∂A = G·Bᵀ, ∂L/∂B = Aᵀ·G"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -30,10 +38,11 @@ class MatMul(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b = ctx.saved_tensors
         grad_a = grad_b = None
-        if ctx.needs_input_grad[0]:
-            grad_a = sum_to(grad @ _swap_last(b), a.shape)
-        if ctx.needs_input_grad[1]:
-            grad_b = sum_to(_swap_last(a) @ grad, b.shape)
+        in_a, in_b = ctx.inputs
+        if in_a.requires_grad:
+            grad_a = _unbatched(grad @ _swap_last(b), a.shape)
+        if in_b.requires_grad:
+            grad_b = _unbatched(_swap_last(a) @ grad, b.shape)
         return grad_a, grad_b
 
 

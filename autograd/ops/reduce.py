@@ -8,30 +8,11 @@ import numpy as np
 
 from ..function import Context, Function
 from ..tensor import Tensor
+from .axes import normalize_axis
 from .elementwise import _tensor, exp, sqrt, where
+from .shape import BroadcastTo
 
 Axis = int | tuple[int, ...] | None
-
-
-def normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
-    """Axes as a sorted tuple of non-negative ints; ``None`` means all. Raises naming a bad axis."""
-    if axis is None:
-        return tuple(range(ndim))
-    if type(axis) is int and -ndim <= axis < ndim:  # the common case, without the general checks below
-        return (axis % ndim,)
-    axes = (axis,) if isinstance(axis, int | np.integer) else tuple(axis)
-    if ndim == 0:  # a 0-d tensor accepts axis 0 or −1, as PyTorch's dim does
-        if any(a not in (0, -1) for a in axes):
-            raise np.exceptions.AxisError(f"axis {axis} is out of bounds for a tensor of dimension 0")
-        return ()
-    out = []
-    for a in axes:
-        if not -ndim <= a < ndim:
-            raise np.exceptions.AxisError(f"axis {a} is out of bounds for a tensor of dimension {ndim}")
-        out.append(int(a) % ndim)
-    if len(set(out)) != len(out):
-        raise ValueError(f"repeated axis in {axis}")
-    return tuple(sorted(out))
 
 
 def _resolve(axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> tuple[Axis, bool]:
@@ -56,6 +37,8 @@ def _kept_shape(shape: tuple[int, ...], axes: tuple[int, ...]) -> tuple[int, ...
 class Sum(Function):
     """y = Σ x over axes;  ∂y/∂x = 1 (the gradient is broadcast back)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
         ctx.in_shape = x.shape
@@ -64,7 +47,7 @@ class Sum(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return grad.reshape(ctx.kept).broadcast_to(ctx.in_shape)
+        return BroadcastTo.apply_in_backward(grad.reshape(ctx.kept), shape=ctx.in_shape)
 
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -85,6 +68,8 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
 
 class Max(Function):
     """y = max x over axes;  ∂y/∂x = 1/k on each of the k elements equal to the max, else 0"""
+
+    arrays_ok = True
 
     reduce = staticmethod(np.max)
 

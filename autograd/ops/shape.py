@@ -9,12 +9,14 @@ import numpy as np
 
 from ..function import Context, Function
 from ..tensor import Tensor
+from .axes import normalize_axis
 from .elementwise import _tensor
-from .reduce import normalize_axis
 
 
 class Reshape(Function):
     """y = x with a new shape;  ∂y/∂x reshapes the gradient back"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -23,7 +25,7 @@ class Reshape(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return reshape(grad, ctx.in_shape)
+        return grad.reshape(ctx.in_shape)
 
 
 def reshape(x: Any, shape: Any) -> Tensor:
@@ -50,6 +52,8 @@ def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 class Transpose(Function):
     """y = x with axes permuted;  ∂y/∂x permutes the gradient back"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
         ctx.axes = axes
@@ -57,7 +61,7 @@ class Transpose(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return Transpose.apply(grad, axes=tuple(np.argsort(ctx.axes)))
+        return Transpose.apply_in_backward(grad, axes=tuple(np.argsort(ctx.axes)))
 
 
 def transpose(x: Any, *dims: Any) -> Tensor:
@@ -102,6 +106,8 @@ def unsqueeze(x: Any, dim: int) -> Tensor:
 class BroadcastTo(Function):
     """y = x broadcast to a shape;  ∂y/∂x sums the gradient over the broadcast axes"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ctx.in_shape = x.shape
@@ -109,7 +115,7 @@ class BroadcastTo(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return sum_to(grad, ctx.in_shape)
+        return SumTo.apply_in_backward(grad, shape=ctx.in_shape)
 
 
 def broadcast_to(x: Any, shape: Any) -> Tensor:
@@ -139,6 +145,8 @@ def _sum_to(a: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 class SumTo(Function):
     """y = x summed down to a broadcast-compatible shape;  ∂y/∂x broadcasts the gradient back"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
         ctx.in_shape = x.shape
@@ -146,7 +154,7 @@ class SumTo(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return broadcast_to(grad, ctx.in_shape)
+        return BroadcastTo.apply_in_backward(grad, shape=ctx.in_shape)
 
 
 def sum_to(x: Any, shape: tuple[int, ...]) -> Tensor:
@@ -159,6 +167,8 @@ def sum_to(x: Any, shape: tuple[int, ...]) -> Tensor:
 
 class Concatenate(Function):
     """y = [x₁, x₂, …] along an axis;  ∂y/∂xᵢ is the gradient's slice for xᵢ"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, *xs: np.ndarray, axis: int) -> np.ndarray:
@@ -219,6 +229,8 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> 
 
 class Pad(Function):
     """y = x with constant padding;  ∂y/∂x is the gradient's inner block"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, pad_width: np.ndarray, value: float) -> np.ndarray:

@@ -135,7 +135,7 @@ class Optimizer:
                     if hyper.get("maximize", False):
                         grad = -grad
                     self._update(p, grad, self.state.setdefault(p, {}), hyper)
-                    p._version += 1  # a graph that saved p's old values now refuses to backward
+                    p._bump_version()  # a graph that saved p's old values now refuses to backward
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:

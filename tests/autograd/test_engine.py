@@ -199,7 +199,7 @@ class TestFreeing:
         try:
             x = _leaf([0.1, 0.2])
             y = SinWithSavedCos.apply(x)
-            saved = weakref.ref(y.grad_fn.saved_tensors[0])
+            saved = weakref.ref(y.grad_fn.saved_tensors[0].data)
             y.sum().backward(retain_graph=True)
             assert saved() is not None
             y.sum().backward()
@@ -392,3 +392,57 @@ class TestZeroSize:
         np.testing.assert_array_equal(out.data, np.zeros((2, 3)))
         out.sum().backward()
         assert a.grad.shape == (2, 0) and b.grad.shape == (0, 3)
+
+
+class TestArraysAndTensors:
+    """Without create_graph, built-in rules run on arrays; a user's Function still sees Tensors."""
+
+    def test_a_user_function_gets_tensors_and_its_own_input_back(self):
+        seen = []
+
+        class Double(autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return 2 * x
+
+            @staticmethod
+            def backward(ctx, grad):
+                (x,) = ctx.saved_tensors
+                seen.append((type(grad), x))
+                return grad * 2
+
+        x = _leaf([1.0, 2.0])
+        (Double.apply(autograd.exp(x)) * 3).sum().backward()
+        ((kind, saved),) = seen
+        assert kind is autograd.Tensor
+        assert saved.grad_fn is not None and saved.grad_fn.name() == "ExpBackward"
+        np.testing.assert_allclose(x.grad.data, 6 * np.exp(x.data))
+
+    def test_a_training_step_backward_records_no_op(self, monkeypatch):
+        import nn
+
+        model = nn.Sequential(nn.Linear(3, 4), nn.ReLU(), nn.Linear(4, 2))
+        loss = nn.functional.cross_entropy(model(autograd.randn(5, 3)), np.array([0, 1, 1, 0, 1]))
+        calls = []
+        apply = autograd.Function.apply.__func__
+        monkeypatch.setattr(autograd.Function, "apply",
+                            classmethod(lambda cls, *a, **k: calls.append(cls) or apply(cls, *a, **k)))
+        loss.backward()
+        assert calls == []
+        assert all(p.grad is not None and type(p.grad.data) is np.ndarray for p in model.parameters())
+
+    def test_an_output_changed_in_place_after_it_was_saved_is_caught(self):
+        x = _leaf([0.5, 1.0])
+        y = autograd.exp(x)  # Exp saves its output
+        total = y.sum()
+        with autograd.no_grad():
+            y += 1
+        with pytest.raises(RuntimeError, match=r"modified by an in-place operation.*ExpBackward.*version 1"):
+            total.backward()
+
+    def test_saved_output_comes_back_as_the_output_with_create_graph(self):
+        x = _leaf([0.5, -1.0])
+        (g,) = autograd.grad(autograd.exp(x).sum(), x, create_graph=True)
+        (gg,) = autograd.grad(g.sum(), x)  # d/dx eˣ through the saved output y = eˣ
+        np.testing.assert_allclose(gg.data, np.exp(x.data))

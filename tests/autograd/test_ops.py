@@ -32,7 +32,7 @@ NOT_OPS = {
     "backward", "detach", "dtype", "float", "grad", "is_leaf", "item", "ndim", "numel", "numpy", "register_hook",
     "requires_grad_", "retain_grad", "shape", "size", "tolist", "zero_grad",
     # in-place updates: recorded as add/sub/mul/div (which have rows) when a gradient is needed
-    "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place",
+    "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place", "_bump_version",
 }
 
 
@@ -109,6 +109,24 @@ def test_float32_in_float32_out_and_graph_freed(case: OpCase, data: st.DataObjec
         if o.grad_fn is not None:
             with pytest.raises(RuntimeError, match="backward through the graph a second time"):
                 o.backward(u)
+
+
+@pytest.mark.parametrize("case", OPS, ids=_ids(OPS))
+@examples(0.2)
+@given(data=st.data())
+def test_backward_on_arrays_equals_backward_on_tensors(case: OpCase, data: st.DataObject) -> None:
+    # without create_graph the rules run on bare arrays (Function.arrays_ok); with it, on Tensors
+    xs = data.draw(case.inputs())
+    rng = np.random.default_rng(0)
+    outs = _tuple(case.fn(*xs))
+    upstream = [rng.standard_normal(o.shape) for o in outs]
+    on_arrays = autograd.grad(list(outs), xs, upstream, retain_graph=True, allow_unused=True)
+    on_tensors = autograd.grad(list(outs), xs, upstream, create_graph=True, allow_unused=True)
+    for a, t in zip(on_arrays, on_tensors, strict=True):
+        assert (a is None) == (t is None)
+        if a is not None:
+            assert type(a.data) is np.ndarray and a.dtype == t.dtype and a.shape == t.shape
+            np.testing.assert_allclose(a.data, t.data, rtol=1e-12, atol=1e-14)
 
 
 @pytest.mark.parametrize("case", TWICE, ids=_ids(TWICE))

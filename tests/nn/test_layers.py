@@ -322,3 +322,31 @@ def test_train_and_eval_reach_every_layer():
     x = autograd.tensor(np.ones((3, 2)))
     model.eval()
     np.testing.assert_array_equal(model(x).data, model(x).data)
+
+
+FUSED = {  # nn's own Functions with array-level backward rules, each on float64 inputs
+    "linear": lambda x, w, b, y: F.linear(x, w, b),
+    "linear, 3-d input": lambda x, w, b, y: F.linear(autograd.stack([x, x * 2]), w, b),
+    "softmax": lambda x, w, b, y: F.softmax(x, dim=1),
+    "log_softmax": lambda x, w, b, y: F.log_softmax(x, dim=0),
+    "cross_entropy mean": lambda x, w, b, y: F.cross_entropy(F.linear(x, w, b), y),
+    "cross_entropy none": lambda x, w, b, y: F.cross_entropy(F.linear(x, w, b), y, reduction="none"),
+    "cross_entropy weighted sum": lambda x, w, b, y: F.cross_entropy(x, y, weight=[1.0, 2.0, 0.5], reduction="sum"),
+}
+
+
+@pytest.mark.parametrize("name", FUSED)
+def test_fused_backward_on_arrays_equals_backward_on_tensors(rng, name):
+    # without create_graph the rules run on bare arrays; with it, on Tensors: the two must agree
+    x = autograd.tensor(rng.normal(size=(4, 3)), requires_grad=True)
+    w = autograd.tensor(rng.normal(size=(3, 3)), requires_grad=True)
+    b = autograd.tensor(rng.normal(size=3), requires_grad=True)
+    out = FUSED[name](x, w, b, rng.integers(0, 3, 4))
+    upstream = rng.normal(size=out.shape)
+    on_arrays = autograd.grad(out, (x, w, b), upstream, retain_graph=True, allow_unused=True)
+    on_tensors = autograd.grad(out, (x, w, b), upstream, create_graph=True, allow_unused=True)
+    assert on_arrays[0] is not None
+    for a, t in zip(on_arrays, on_tensors, strict=True):
+        assert (a is None) == (t is None)
+        if a is not None:
+            np.testing.assert_allclose(a.data, t.data, rtol=1e-12, atol=1e-14)
