@@ -172,7 +172,8 @@ class Function:
             out.data = raw
         else:  # a NumPy scalar from an op on 0-d arrays: the output must be the array it becomes
             out.data = np.asarray(raw)
-            ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
+            if ctx._saved:
+                ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
         if state.enabled:
             for t in inputs:
                 if t.requires_grad:

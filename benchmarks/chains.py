@@ -2,7 +2,8 @@
 
 - tiny-tensor chain: 1,000 elementwise ops on 16-element float32 tensors, forward and backward, against
   PyTorch. One cycle of four ops is an unrolled tiny recurrent cell, y ← tanh(y·w + b)·0.9, so the chain
-  has binary ops with leaves that accumulate 250 gradients each, a unary op and a constant factor.
+  has binary ops with leaves that accumulate 250 gradients each, a unary op and a constant factor. The
+  same chain's forward and backward written out in NumPy is the floor: the array arithmetic alone.
 - scalar chain: the same cycle with relu on 0-d float64 tensors, against micrograd's ``Value`` (Python floats).
 - long chain: the backward pass alone over 10⁵ nodes (y ← y·1.0001 + 0.5, repeated), against PyTorch.
 """
@@ -29,6 +30,24 @@ def _tiny_chain(lib: Any, x: Any, w: Any, b: Any) -> None:
     x.grad = w.grad = b.grad = None
 
 
+def _numpy_tiny_chain(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
+    """The chain by hand: the forward keeps what the backward needs, the backward applies each rule."""
+    y, inputs, outputs = x, [], []
+    for _ in range(CYCLES):
+        inputs.append(y)
+        t = np.tanh(y * w + b)
+        outputs.append(t)
+        y = t * np.float32(0.9)
+    g = np.ones_like(y)
+    grad_w, grad_b = np.zeros_like(w), np.zeros_like(b)
+    for y_in, t in zip(reversed(inputs), reversed(outputs), strict=True):
+        g = g * np.float32(0.9)
+        g = g - g * t * t  # tanh: g·(1 − t²)
+        grad_w += g * y_in
+        grad_b += g
+        g = g * w
+
+
 def tiny_chain(quick: bool) -> dict[str, Any]:
     import torch
 
@@ -39,7 +58,8 @@ def tiny_chain(quick: bool) -> dict[str, Any]:
     ours = [autograd.tensor(v, requires_grad=True) for v in values]
     theirs = [torch.tensor(v, requires_grad=True) for v in values]
     seconds = median_times({"chainrule": lambda: _tiny_chain(autograd, *ours),
-                            "torch": lambda: _tiny_chain(torch, *theirs)}, repeat=5 if quick else 40)
+                            "torch": lambda: _tiny_chain(torch, *theirs),
+                            "numpy": lambda: _numpy_tiny_chain(*values)}, repeat=5 if quick else 40)
     return {"name": "tiny-tensor chain, 1,000 ops fwd+bwd", "unit": "µs/op",
             "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
 
