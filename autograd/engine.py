@@ -151,7 +151,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                 if ctx._saved is None:  # released by an earlier backward
                     raise RuntimeError(FREED_GRAPH)
                 if ctx.epoch < now:
-                    ctx.check_saved(t)
+                    ctx.check_saved()
                 if arrays and ctx.fn.arrays_ok:
                     downstream = ctx.fn.backward(ctx, upstream)
                 elif arrays:

@@ -29,7 +29,7 @@ class Context:
     # the per-call fields are slots; the rest are class-level defaults that an instance overrides
     # only when it needs to (most nodes never set them), which keeps creating a node cheap
     __slots__ = ("__dict__", "_saved", "fn", "inputs")
-    epoch = _NEVER  # clock.now when forward saved values (see Tensor._bump_version)
+    epoch = _NEVER  # clock.now when forward saved arrays (see grad_mode._Clock)
     output: Tensor | None = None  # the node's output, set by whoever runs backward in Tensor mode
     creation_site: str | None = None
 
@@ -78,16 +78,15 @@ class Context:
             tensors.append(t)
         return tuple(tensors)
 
-    def check_saved(self, out: Tensor) -> None:
-        """Raise if an input or the output that forward saved was changed in place since."""
+    def check_saved(self) -> None:
+        """Raise if memory that forward saved was changed in place since (through any tensor or view)."""
         for s in self._saved or ():
-            for t in (out, *self.inputs):
-                if s is t.data and t._changed_at > self.epoch:
-                    raise RuntimeError(
-                        f"one of the tensors needed for gradient computation has been modified by an in-place "
-                        f"operation: a tensor of shape {t.shape} saved by {self.name()} is now at version "
-                        f"{t._version}, changed after it was saved. Make the change out of place, or before "
-                        "the forward pass.")
+            if clock.changed_since(s, self.epoch):
+                raise RuntimeError(
+                    f"one of the tensors needed for gradient computation has been modified by an in-place "
+                    f"operation: an array of shape {s.shape} saved by {self.name()} was changed after it was "
+                    "saved (through a tensor holding it, a view of it or a detach()). Make the change out "
+                    "of place, or before the forward pass.")
 
     def run_backward(self, out: Tensor, grad: Tensor) -> Any:
         """Call the rule with Tensors (the graph-building path), the output known to ``saved_tensors``."""

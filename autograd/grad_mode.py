@@ -5,8 +5,11 @@ from __future__ import annotations
 import functools
 import itertools
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Any, TypeVar
+
+import numpy as np
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -21,18 +24,43 @@ state = _State()
 
 
 class _Clock:
-    """Counts in-place changes, process-wide (tensors are shared between threads).
+    """Counts in-place changes, process-wide (tensors are shared between threads), and remembers
+    when each block of memory last changed.
 
-    A node notes ``now`` when it saves values; a saved tensor changed later has a later tick.
+    A node notes ``now`` when it saves arrays; a saved array whose memory changed at a later tick
+    was overwritten. Memory, not Tensors, is what is tracked, so a change made through a view or a
+    ``detach()``-ed tensor is seen too (PyTorch shares one version counter among them).
     """
 
     def __init__(self) -> None:
         self._ticks = itertools.count(1)
         self.now = 0
+        self._changed: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}  # id(owner) → (owner, tick)
+        self._prune_at = 1024
 
-    def tick(self) -> int:
+    def tick(self, array: np.ndarray) -> None:
+        """Note that ``array``'s memory was just changed in place."""
         self.now = now = next(self._ticks)
-        return now
+        owner = _owner(array)
+        self._changed[id(owner)] = (weakref.ref(owner), now)
+        if len(self._changed) > self._prune_at:  # forget memory that has been freed
+            self._changed = {k: v for k, v in self._changed.items() if v[0]() is not None}
+            self._prune_at = max(1024, 2 * len(self._changed))
+
+    def changed_since(self, array: Any, tick: float) -> bool:
+        """True if ``array``'s memory was changed in place after ``tick``."""
+        if not isinstance(array, np.ndarray):
+            return False
+        owner = _owner(array)
+        entry = self._changed.get(id(owner))
+        return entry is not None and entry[0]() is owner and entry[1] > tick
+
+
+def _owner(array: np.ndarray) -> np.ndarray:
+    """The array that owns the memory ``array`` looks into (itself unless it is a view)."""
+    while isinstance(array.base, np.ndarray):
+        array = array.base
+    return array
 
 
 clock = _Clock()

@@ -42,7 +42,6 @@ class Tensor:
     _hooks: list[Callable[..., Any]] | None = None
     _retains_grad = False
     _version = 0
-    _changed_at = 0  # clock tick of the last in-place change
     name: str | None = None
     __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is restored explicitly
@@ -304,7 +303,7 @@ class Tensor:
     def _bump_version(self) -> None:
         """Note an in-place change of ``data``: a node that saved the old values now refuses to backward."""
         self._version += 1
-        self._changed_at = clock.tick()
+        clock.tick(self.data)
 
     def __neg__(self) -> Tensor:
         return Neg.apply(self)

@@ -55,8 +55,30 @@ def test_B15_in_place_change_of_a_saved_tensor_makes_backward_raise():
     w = _leaf([3.0, 4.0])
     y = (x * w).sum()  # Mul saves x
     x += 1  # x requires no grad: a true in-place update, which moves its version
-    with pytest.raises(RuntimeError, match=r"modified by an in-place operation.*MulBackward is now at version 1"):
+    with pytest.raises(RuntimeError, match=r"modified by an in-place operation.*MulBackward was changed after it was saved"):
         y.backward()
+
+
+@pytest.mark.parametrize("alias", ["detach", "view", "slice of a view"])
+def test_B15_change_through_a_detached_tensor_or_a_view_is_caught(alias):
+    # the memory is what was saved: changing it through another tensor that shares it counts too
+    w = _leaf([3.0, 4.0, 5.0, 6.0])
+    x = autograd.tensor([1.0, 2.0, 3.0, 4.0], dtype=np.float64)
+    y = (x * w).sum()  # Mul saves x's array
+    with autograd.no_grad():
+        other = {"detach": lambda: x.detach(), "view": lambda: x.reshape(2, 2),
+                 "slice of a view": lambda: x.reshape(2, 2)[1]}[alias]()
+        other *= 2
+    with pytest.raises(RuntimeError, match="MulBackward was changed after it was saved"):
+        y.backward()
+
+
+def test_B15_a_change_before_the_forward_pass_is_fine():
+    w = _leaf([3.0, 4.0])
+    x = autograd.tensor([1.0, 2.0], dtype=np.float64)
+    x += 1
+    (x * w).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [2.0, 3.0])
 
 
 def test_B15_optimizer_step_between_two_backwards_is_caught():

@@ -131,3 +131,12 @@ def test_optimizer_style_update_under_no_grad_keeps_the_leaf():
         w_new = w - 0.1 * w.grad
     assert w_new.grad_fn is None
     np.testing.assert_allclose(w_new.data, [0.8, 1.6])
+
+
+def test_the_record_of_in_place_changes_forgets_freed_memory():
+    from autograd.grad_mode import clock
+
+    for _ in range(5000):
+        t = autograd.tensor([1.0, 2.0])
+        t += 1  # a true in-place change: noted under the array's memory, which is freed right after
+    assert len(clock._changed) <= 2 * 1024
