@@ -216,7 +216,7 @@ def _as_tensor(g: Any) -> Tensor:
 
 def _checked(ctx: Context, out: Tensor, downstream: tuple[Any, ...], inp: Tensor, g: Any, arrays: bool) -> Any:
     """The gradient ``g`` in ``downstream`` for ``inp``, summed down if the op broadcast it; anything else wrong raises."""
-    i = next(i for i, d in enumerate(downstream) if d is g)
+    i = next(i for i, (x, d) in enumerate(zip(ctx.inputs, downstream)) if x is inp and d is g)
     if arrays:
         g = g.data if isinstance(g, Tensor) else np.asarray(g)
     elif not isinstance(g, Tensor):
