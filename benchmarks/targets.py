@@ -19,6 +19,7 @@ TARGETS = (
     Target("mlp1024", "torch", 0.9),
     Target("long", "torch", 1.0),
     Target("memory128", "numpy", 1.3),
+    Target("memory1024", "numpy", 1.3),
 )
 
 
