@@ -362,12 +362,12 @@ class Relu(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.maximum(x, 0)
+        return np.maximum(x, _zero(x.dtype))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return grad * (x > 0)
+        return grad * (x > _zero(x.dtype))
 
 
 def relu(x: Any) -> Tensor:
@@ -515,6 +515,18 @@ def cast(x: Any, dtype: Any) -> Tensor:
     if dtype.kind != "f" or x.dtype.kind != "f":
         return Tensor._constant(x.data.astype(dtype))
     return Cast.apply(x, dtype=dtype)
+
+
+_ZEROS: dict[np.dtype, np.ndarray] = {}
+
+
+def _zero(dtype: np.dtype) -> np.ndarray:
+    """A 0-d zero of ``dtype``: a ufunc takes it in half the time it takes the Python number 0."""
+    zero = _ZEROS.get(dtype)
+    if zero is None:
+        zero = _ZEROS[dtype] = np.zeros((), dtype)
+        zero.flags.writeable = False
+    return zero
 
 
 def _tensor(x: Any) -> Tensor:
