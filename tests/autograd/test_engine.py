@@ -6,9 +6,12 @@ from typing import ClassVar
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import autograd
 from autograd.engine import topological_order
+from autograd.testing import broadcastable_shapes, tensors
 
 
 def _leaf(data, dtype=np.float64):
@@ -446,3 +449,38 @@ class TestArraysAndTensors:
         (g,) = autograd.grad(autograd.exp(x).sum(), x, create_graph=True)
         (gg,) = autograd.grad(g.sum(), x)  # d/dx eˣ through the saved output y = eˣ
         np.testing.assert_allclose(gg.data, np.exp(x.data))
+
+
+_STEPS = {  # name: (arity, op) — elementwise ops whose operands broadcast, plus reductions that keep dims
+    "add": (2, lambda a, b: a + b),
+    "mul": (2, lambda a, b: a * b),
+    "sub": (2, lambda a, b: a - b),
+    "div": (2, lambda a, b: a / (1.5 + b * b)),
+    "tanh": (1, autograd.tanh),
+    "sigmoid": (1, autograd.sigmoid),
+    "relu": (1, autograd.relu),
+    "exp": (1, lambda a: autograd.exp(a * 0.1)),
+    "square": (1, lambda a: a**2),
+    "sum keepdims": (1, lambda a: a.sum(axis=-1, keepdims=True) if a.ndim else a),
+    "max keepdims": (1, lambda a: a.max(axis=0, keepdims=True) if a.ndim else a),
+    "mean": (1, lambda a: a.mean()),
+}
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_random_graphs_give_the_same_gradients_on_arrays_and_on_tensors(data):
+    # reuse, fan-out, broadcasting and accumulation mixed at random: the engine's two paths must agree
+    shapes = data.draw(broadcastable_shapes(num_shapes=3, max_dims=3, max_side=3))
+    leaves = [data.draw(tensors(shape=s, elements=(-2, 2), requires_grad=True)) for s in shapes.input_shapes]
+    nodes = list(leaves)
+    for _ in range(data.draw(st.integers(1, 12))):
+        arity, op = _STEPS[data.draw(st.sampled_from(sorted(_STEPS)))]
+        nodes.append(op(*[data.draw(st.sampled_from(nodes)) for _ in range(arity)]))
+    root = sum(n.sum() for n in nodes[len(leaves):])
+    on_arrays = autograd.grad(root, leaves, retain_graph=True, allow_unused=True)
+    on_tensors = autograd.grad(root, leaves, create_graph=True, allow_unused=True)
+    for a, t in zip(on_arrays, on_tensors, strict=True):
+        assert (a is None) == (t is None)
+        if a is not None:
+            np.testing.assert_allclose(a.data, t.data, rtol=1e-12, atol=1e-12)
