@@ -1,6 +1,7 @@
 """Activations: values and gradients against PyTorch, extremes without warnings, fused ops against composed ones."""
 
 import math
+import sys
 import warnings
 
 import numpy as np
@@ -156,7 +157,20 @@ def test_softmax_bad_dim_names_it():
         F.softmax(autograd.tensor(np.ones((2, 3))), dim=2)
 
 
-def test_erf_is_exact_and_differentiable(rng):
+@pytest.fixture(params=["scipy", "math.erf"])
+def erf_implementation(request, monkeypatch):
+    """Run a test with SciPy's erf and again with the math.erf fallback used without SciPy."""
+    if request.param == "scipy":
+        pytest.importorskip("scipy.special")
+    else:
+        monkeypatch.setitem(sys.modules, "scipy.special", None)  # import fails as if SciPy were absent
+    F._erf_float64.cache_clear()
+    yield request.param
+    F._erf_float64.cache_clear()
+
+
+def test_erf_is_exact_and_differentiable(rng, erf_implementation):
+    assert isinstance(F._erf_float64(), np.vectorize) == (erf_implementation == "math.erf")
     x = rng.normal(size=7) * 2
     np.testing.assert_allclose(F.erf(autograd.tensor(x)).data, [math.erf(v) for v in x], rtol=1e-15, atol=0)
     assert gradcheck(F.erf, autograd.tensor(x, requires_grad=True))
