@@ -382,12 +382,13 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        ctx.sign = np.sign(x)
+        ctx.save_for_backward(x)
         return np.abs(x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return grad * ctx.sign
+        (x,) = ctx.saved_tensors
+        return grad * np.sign(_data(x))
 
 
 def abs(x: Any) -> Tensor:
@@ -446,17 +447,20 @@ class Clip(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, lo: Any, hi: Any) -> np.ndarray:
-        inside = np.ones(x.shape, dtype=bool)
-        if lo is not None:
-            inside &= x >= lo
-        if hi is not None:
-            inside &= x <= hi
-        ctx.inside = inside
+        ctx.save_for_backward(x)
+        ctx.lo, ctx.hi = lo, hi
         return np.clip(x, lo, hi)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return grad * ctx.inside
+        (x,) = ctx.saved_tensors
+        x = _data(x)
+        inside = np.ones(x.shape, dtype=bool)
+        if ctx.lo is not None:
+            inside &= x >= ctx.lo
+        if ctx.hi is not None:
+            inside &= x <= ctx.hi
+        return grad * inside
 
 
 def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
@@ -534,6 +538,7 @@ def _tensor(x: Any) -> Tensor:
 
 
 def _data(x: Any) -> Any:
+    """A Tensor's array; anything else (an array, in a backward rule running on arrays) as it is."""
     return x.data if isinstance(x, Tensor) else x
 
 
