@@ -161,6 +161,8 @@ def elu(x: Any, alpha: float = 1.0) -> Tensor:
 class Erf(Function):
     """y = erf x = (2/√π)∫₀ˣ e^(−t²) dt;  ∂y/∂x = (2/√π)·e^(−x²)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -169,7 +171,7 @@ class Erf(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return grad * (2 / math.sqrt(math.pi)) * autograd.exp(-(x * x))
+        return grad * (2 / math.sqrt(math.pi)) * Exp.apply_in_backward(-(x * x))
 
 
 @functools.cache

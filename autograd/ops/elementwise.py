@@ -275,6 +275,8 @@ def sqrt(x: Any) -> Tensor:
 class Sin(Function):
     """y = sin x;  ∂y/∂x = cos x"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -283,7 +285,7 @@ class Sin(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return grad * cos(x)
+        return grad * Cos.apply_in_backward(x)
 
 
 def sin(x: Any) -> Tensor:
@@ -294,6 +296,8 @@ def sin(x: Any) -> Tensor:
 class Cos(Function):
     """y = cos x;  ∂y/∂x = −sin x"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -302,7 +306,7 @@ class Cos(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return -grad * sin(x)
+        return -grad * Sin.apply_in_backward(x)
 
 
 def cos(x: Any) -> Tensor:
@@ -399,13 +403,15 @@ def abs(x: Any) -> Tensor:
 class Sign(Function):
     """y = sign x;  ∂y/∂x = 0"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         return np.sign(x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        return Tensor._constant(np.zeros_like(grad.data))
+        return np.zeros_like(_data(grad))
 
 
 def sign(x: Any) -> Tensor:
@@ -475,6 +481,8 @@ def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
 class Where(Function):
     """y = a where cond else b;  ∂y/∂a = cond, ∂y/∂b = not cond"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray, cond: np.ndarray) -> np.ndarray:
         ctx.cond = cond
@@ -482,8 +490,8 @@ class Where(Function):
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
-        zero = Tensor._constant(np.zeros((), dtype=grad.dtype))
-        return where(ctx.cond, grad, zero), where(ctx.cond, zero, grad)
+        zero = np.zeros((), dtype=grad.dtype)
+        return Where.apply_in_backward(grad, zero, cond=ctx.cond), Where.apply_in_backward(zero, grad, cond=ctx.cond)
 
 
 def where(cond: Any, a: Any, b: Any) -> Tensor:

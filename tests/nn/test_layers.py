@@ -328,6 +328,7 @@ FUSED = {  # nn's own Functions with array-level backward rules, each on float64
     "linear": lambda x, w, b, y: F.linear(x, w, b),
     "linear, 3-d input": lambda x, w, b, y: F.linear(autograd.stack([x, x * 2]), w, b),
     "softmax": lambda x, w, b, y: F.softmax(x, dim=1),
+    "erf (exact gelu)": lambda x, w, b, y: F.gelu(F.linear(x, w, b)),
     "log_softmax": lambda x, w, b, y: F.log_softmax(x, dim=0),
     "cross_entropy mean": lambda x, w, b, y: F.cross_entropy(F.linear(x, w, b), y),
     "cross_entropy none": lambda x, w, b, y: F.cross_entropy(F.linear(x, w, b), y, reduction="none"),
