@@ -177,8 +177,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                 if g is not None and inp.requires_grad:
                     if (type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape or anomaly:
                         g = _checked(ctx, t, downstream, inp, g, arrays)
-                    prev = into.get(inp)  # _add, inlined: this is the hottest line of the pass
-                    into[inp] = g if prev is None else prev + g
+                    _add(into, inp, g)
     finally:
         state.enabled, state.arrays = modes
     for leaf, g in leaves.items():
