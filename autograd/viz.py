@@ -413,6 +413,7 @@ def _seed(root: Tensor, gradient: Any) -> np.ndarray:
 
 def _backward(ctx: Context, out: Tensor, upstream: np.ndarray) -> tuple[np.ndarray | None, ...]:
     """The op's backward rule on an upstream array: one gradient array (or None) per input."""
+    ctx.check_saved()
     grads = ctx.run_backward(out, Tensor._constant(upstream))
     if type(grads) is not tuple:
         grads = (grads,)

@@ -387,3 +387,13 @@ def test_viz_imports_and_draws_dot_text_without_graphviz():
     done = subprocess.run([sys.executable, "-c", "import sys, autograd; print('graphviz' in sys.modules)"],
                           capture_output=True, text=True, check=True)
     assert done.stdout == "False\n"
+
+
+def test_explain_refuses_values_changed_in_place_after_the_forward_pass():
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    c = autograd.tensor([3.0, 4.0])
+    y = (x * c).sum()
+    with autograd.no_grad():
+        c += 1
+    with pytest.raises(RuntimeError, match="MulBackward was changed after it was saved"):
+        viz.explain(y)
