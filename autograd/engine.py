@@ -124,6 +124,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
     # Gradients travel as Tensors when the pass builds a graph (create_graph), and as bare arrays
     # otherwise: rules marked arrays_ok then run on the saved arrays, with no Tensor or node made
     arrays = not create_graph
+    # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
     kind, scalar = (np.ndarray, np.float64) if arrays else (Tensor, Tensor)
     pending: dict[Tensor, Any] = {}
     leaves: dict[Tensor, Any] = {}
