@@ -20,7 +20,7 @@ import numpy as np
 import autograd
 from autograd import Function, Tensor
 from autograd.function import Context
-from autograd.ops.elementwise import Exp
+from autograd.ops.elementwise import Exp, Maximum, Sigmoid, Where
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -212,6 +212,8 @@ swish = silu
 class Softplus(Function):
     """y = ln(1 + e^(βx))/β, or x where βx > threshold;  ∂y/∂x = σ(βx), or 1 where βx > threshold"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, beta: float, threshold: float) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -224,7 +226,8 @@ class Softplus(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
         z = x * ctx.beta
-        return grad * autograd.where(z.data > ctx.threshold, 1.0, autograd.sigmoid(z))
+        one = np.ones((), dtype=z.dtype)
+        return grad * Where.apply_in_backward(one, Sigmoid.apply_in_backward(z), cond=_array(z) > ctx.threshold)
 
 
 def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -460,6 +463,8 @@ def _clamped_log_array(x: np.ndarray) -> np.ndarray:
 class ClampedLog(Function):
     """y = max(ln x, −100);  ∂y/∂x = 1/x where ln x > −100, else 0"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
@@ -468,12 +473,14 @@ class ClampedLog(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        unclamped = _clamped_log_array(x.data) > -100
-        return grad * unclamped / autograd.where(unclamped, x, 1.0)
+        unclamped = _clamped_log_array(_array(x)) > -100
+        return grad * unclamped / Where.apply_in_backward(x, np.ones((), dtype=x.dtype), cond=unclamped)
 
 
 class BinaryCrossEntropy(Function):
     """ℓ = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)], logs clamped at −100;  ∂ℓ/∂ŷ = (ŷ − y)/max(ŷ(1 − ŷ), 10⁻¹²)"""
+
+    arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, p: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -484,8 +491,8 @@ class BinaryCrossEntropy(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
         p, y = ctx.saved_tensors
         # PyTorch's rule: finite even at ŷ = 0 or 1, where the clamped logs are flat
-        grad_p = grad * (p - y) / autograd.maximum(p * (1 - p), 1e-12)
-        grad_y = grad * (ClampedLog.apply(1 - p) - ClampedLog.apply(p))
+        grad_p = grad * (p - y) / Maximum.apply_in_backward(p * (1 - p), 1e-12)
+        grad_y = grad * (ClampedLog.apply_in_backward(1 - p) - ClampedLog.apply_in_backward(p))
         return grad_p, grad_y
 
 

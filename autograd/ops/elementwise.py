@@ -140,6 +140,8 @@ class PowScalar(Function):
 class Pow(Function):
     """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = y·ln a (taken as 0 where a ≤ 0)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         y = a**b
@@ -150,7 +152,8 @@ class Pow(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
         a, b, y = ctx.saved_tensors
         grad_a = grad * b * a ** (b - 1)
-        grad_b = grad * y * log(where(a.data > 0, a, 1))
+        one = np.ones((), dtype=y.dtype)
+        grad_b = grad * y * Log.apply_in_backward(Where.apply_in_backward(a, one, cond=_data(a) > 0))
         return grad_a, grad_b
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from ..function import Context, Function
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .elementwise import _tensor, exp, sqrt, where
+from .elementwise import Exp, Where, _data, _tensor, sqrt
 from .shape import BroadcastTo
 
 Axis = int | tuple[int, ...] | None
@@ -107,6 +107,8 @@ def min(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
 class Prod(Function):
     """y = Π x over axes;  ∂y/∂xᵢ = Π_{j≠i} xⱼ"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
         y = np.prod(x, axis=axes, keepdims=True)
@@ -119,10 +121,10 @@ class Prod(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         x, y = ctx.saved_tensors
         grad_k = grad.reshape(ctx.kept)
-        if np.all(x.data != 0):
+        if np.all(_data(x) != 0):
             return grad_k * y.reshape(ctx.kept) / x
         # with zeros, division fails: product of the others, exactly (first order only)
-        return grad_k * _product_of_others(x.data, ctx.axes)
+        return grad_k * _product_of_others(_data(x), ctx.axes)
 
 
 def _product_of_others(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -145,6 +147,8 @@ def prod(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
 class LogSumExp(Function):
     """y = log Σ eˣ over axes (shifted by the max);  ∂y/∂x = softmax(x) = e^(x − y)"""
 
+    arrays_ok = True
+
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
         m = np.max(x, axis=axes, keepdims=True) if x.size else np.zeros(_kept_shape(x.shape, axes), x.dtype)
@@ -161,7 +165,8 @@ class LogSumExp(Function):
         x, y = ctx.saved_tensors
         y_k = y.reshape(ctx.kept)
         # an all −inf slice has y = −inf: its gradient is 0 rather than NaN
-        return grad.reshape(ctx.kept) * exp(x - where(np.isfinite(y_k.data), y_k, 0.0))
+        shift = Where.apply_in_backward(y_k, np.zeros((), dtype=y_k.dtype), cond=np.isfinite(_data(y_k)))
+        return grad.reshape(ctx.kept) * Exp.apply_in_backward(x - shift)
 
 
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,

@@ -329,6 +329,11 @@ FUSED = {  # nn's own Functions with array-level backward rules, each on float64
     "linear, 3-d input": lambda x, w, b, y: F.linear(autograd.stack([x, x * 2]), w, b),
     "softmax": lambda x, w, b, y: F.softmax(x, dim=1),
     "erf (exact gelu)": lambda x, w, b, y: F.gelu(F.linear(x, w, b)),
+    "softplus": lambda x, w, b, y: F.softplus(F.linear(x, w, b), beta=2.0, threshold=1.0),
+    "binary_cross_entropy": lambda x, w, b, y: F.binary_cross_entropy(
+        autograd.sigmoid(F.linear(x, w, b)), autograd.sigmoid(x * 3)),
+    "binary_cross_entropy_with_logits": lambda x, w, b, y: F.binary_cross_entropy_with_logits(
+        F.linear(x, w, b), (x > 0).astype(np.float64)),
     "log_softmax": lambda x, w, b, y: F.log_softmax(x, dim=0),
     "cross_entropy mean": lambda x, w, b, y: F.cross_entropy(F.linear(x, w, b), y),
     "cross_entropy none": lambda x, w, b, y: F.cross_entropy(F.linear(x, w, b), y, reduction="none"),
