@@ -237,9 +237,14 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     return Softplus.apply(x, beta=float(beta), threshold=float(threshold))
 
 
-def _log_softmax(x: np.ndarray, axis: int | None) -> np.ndarray:
+def _shifted(x: np.ndarray, axis: int | None) -> np.ndarray:
+    """x minus its max along ``axis`` (nothing where that max is ±inf), so that exp never overflows."""
     m = np.max(x, axis=axis, keepdims=True)
-    shifted = x - np.where(np.isfinite(m), m, 0)
+    return x - np.where(np.isfinite(m), m, 0)
+
+
+def _log_softmax(x: np.ndarray, axis: int | None) -> np.ndarray:
+    shifted = _shifted(x, axis)
     # an all −inf (or a +inf) slice gives NaN, as in PyTorch; it is not a bug in this op
     with np.errstate(divide="ignore", invalid="ignore"):
         return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
@@ -279,8 +284,7 @@ class Softmax(Function):
         if cached is not None:  # softmax(x) already computed by a fused op (cross_entropy's backward)
             y = cached
         else:
-            m = np.max(x, axis=axis, keepdims=True)
-            e = np.exp(x - np.where(np.isfinite(m), m, 0))
+            e = np.exp(_shifted(x, axis))
             with np.errstate(invalid="ignore"):  # an all −inf slice gives NaN, as in PyTorch
                 y = e / np.sum(e, axis=axis, keepdims=True)
         ctx.save_for_backward(y)
