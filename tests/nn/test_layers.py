@@ -220,6 +220,17 @@ def _batchnorm_pair(torch, **kwargs):
     return ours, theirs
 
 
+def _assert_step_matches_torch(torch, ours, theirs, x, rng):
+    """One forward and backward of each layer on x with a random upstream: outputs and input gradients agree."""
+    upstream = rng.normal(size=x.shape)
+    a, t = autograd.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    y_ours, y_theirs = ours(a), theirs(t)
+    np.testing.assert_allclose(y_ours.data, y_theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
+    y_ours.backward(upstream)
+    y_theirs.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-12)
+
+
 @pytest.mark.parametrize("kwargs", [{}, {"momentum": None}, {"affine": False}, {"track_running_stats": False},
                                     {"bias": False}])
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5)])
@@ -229,14 +240,7 @@ def test_batchnorm_training_steps_match_torch(kwargs, shape, rng):
     assert repr(ours) == repr(theirs)
     assert list(ours.state_dict()) == list(theirs.state_dict())
     for _ in range(3):
-        x = rng.normal(2.0, 3.0, size=shape)
-        upstream = rng.normal(size=shape)
-        a, t = autograd.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-        y_ours, y_theirs = ours(a), theirs(t)
-        np.testing.assert_allclose(y_ours.data, y_theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
-        y_ours.backward(upstream)
-        y_theirs.backward(torch.tensor(upstream))
-        np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-12)
+        _assert_step_matches_torch(torch, ours, theirs, rng.normal(2.0, 3.0, size=shape), rng)
     for (name, ours_value), (_, theirs_value) in zip(ours.state_dict().items(), _numpy_state(theirs).items()):
         np.testing.assert_allclose(ours_value, theirs_value, rtol=1e-12, err_msg=name)
     for (name, p), (_, q) in zip(ours.named_parameters(), theirs.named_parameters()):
@@ -285,14 +289,7 @@ def test_layernorm_matches_torch(normalized_shape, rng):
         theirs.bias.uniform_(-1, 1)
     ours.load_state_dict(_numpy_state(theirs))
     assert repr(ours) == repr(theirs)
-    x = rng.normal(1.0, 4.0, size=(3, 4, 5))
-    upstream = rng.normal(size=x.shape)
-    a, t = autograd.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
-    y_ours, y_theirs = ours(a), theirs(t)
-    np.testing.assert_allclose(y_ours.data, y_theirs.detach().numpy(), rtol=1e-10, atol=1e-12)
-    y_ours.backward(upstream)
-    y_theirs.backward(torch.tensor(upstream))
-    np.testing.assert_allclose(a.grad.data, t.grad.numpy(), rtol=1e-9, atol=1e-12)
+    _assert_step_matches_torch(torch, ours, theirs, rng.normal(1.0, 4.0, size=(3, 4, 5)), rng)
     np.testing.assert_allclose(ours.weight.grad.data, theirs.weight.grad.numpy(), rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(ours.bias.grad.data, theirs.bias.grad.numpy(), rtol=1e-9, atol=1e-12)
 
