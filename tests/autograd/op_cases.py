@@ -382,22 +382,10 @@ INDEXING = [
 ]
 
 LINALG = [
-    OpCase("matmul", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("matrix", "matrix"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:vector_vector", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("vector", "vector"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:vector_matrix", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("vector", "matrix"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:matrix_vector", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("matrix", "vector"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:batch_matrix", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("batch", "matrix"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:batch_batch", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("batch", "batch"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:vector_batch", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("vector", "batch"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
-    OpCase("matmul:batch_vector", autograd.matmul, np.matmul, arity=2, shapes=matmul_shapes("batch", "vector"),
-           torch_fn=lambda a, b: _torch().matmul(a, b)),
+    *[OpCase("matmul" if (a, b) == ("matrix", "matrix") else f"matmul:{a}_{b}", autograd.matmul, np.matmul,
+             arity=2, shapes=matmul_shapes(a, b), torch_fn=lambda a, b: _torch().matmul(a, b))
+      for a, b in [("matrix", "matrix"), ("vector", "vector"), ("vector", "matrix"), ("matrix", "vector"),
+                   ("batch", "matrix"), ("batch", "batch"), ("vector", "batch"), ("batch", "vector")]],
     OpCase("dot", autograd.dot, np.dot, arity=2, shapes=matmul_shapes("vector", "vector"),
            torch_fn=lambda a, b: _torch().dot(a, b)),
     OpCase("outer", autograd.outer, np.outer, arity=2,
