@@ -143,22 +143,24 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
         while ready:
             t = ready.pop()
             ctx = t.grad_fn
-            upstream = pending.pop(t, None)
-            if upstream is None:  # no gradient reached it (nothing needed one), but its inputs are still visited
+            # a rule gets its upstream gradient straight out of pending, and no variable here still refers
+            # to an earlier gradient, so the rule may hold the only reference (see ops.scratch)
+            downstream = g = None
+            if t not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
                 downstream = (None,) * len(ctx.inputs)
             else:
                 if t._hooks or t._retains_grad or capture is not None:
-                    upstream = _visit(t, upstream, arrays, stored, capture, captured)
+                    pending[t] = _visit(t, pending[t], arrays, stored, capture, captured)
                 if ctx._saved is None:  # released by an earlier backward
                     raise RuntimeError(FREED_GRAPH)
                 if ctx.epoch < now:
                     ctx.check_saved()
                 if arrays and ctx.fn.arrays_ok:
-                    downstream = ctx.fn.backward(ctx, upstream)
+                    downstream = ctx.fn.backward(ctx, pending.pop(t))
                 elif arrays:
-                    downstream = _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(upstream))))
+                    downstream = _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(pending.pop(t)))))
                 else:
-                    downstream = ctx.run_backward(t, upstream)
+                    downstream = ctx.run_backward(t, pending.pop(t))
                 if type(downstream) is not tuple:
                     downstream = (downstream,)
                 if len(downstream) != len(ctx.inputs):

@@ -12,6 +12,7 @@ import numpy as np
 
 from ..function import Context, Function
 from ..tensor import Tensor
+from .scratch import unshared
 
 
 class Add(Function):
@@ -374,7 +375,10 @@ class Relu(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
-        return grad * (x > _zero(x.dtype))
+        mask = x > _zero(x.dtype)
+        if unshared(grad):  # the engine's own buffer: zeroed in place, not copied
+            return np.multiply(grad, mask, out=grad)
+        return grad * mask
 
 
 def relu(x: Any) -> Tensor:
