@@ -211,7 +211,16 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
         if isinstance(x, Tensor):
             like = x.data.dtype
             break
-    return tuple([x if isinstance(x, Tensor) else Tensor._lift(x, like) for x in inputs])
+    weak = like is not None and like.kind == "f"
+    lifted = []
+    for x in inputs:
+        if isinstance(x, Tensor):
+            lifted.append(x)
+        elif weak and (type(x) is float or type(x) is int):  # x * 0.9, the common case, straight to an array
+            lifted.append(Tensor._constant(np.asarray(x, like)))
+        else:
+            lifted.append(Tensor._lift(x, like))
+    return tuple(lifted)
 
 
 def once_differentiable(backward: Any) -> Any:
