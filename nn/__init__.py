@@ -6,6 +6,7 @@ from .activations import (
     GELU,
     Hardtanh,
     LeakyReLU,
+    LogSigmoid,
     LogSoftmax,
     PReLU,
     ReLU,
@@ -26,8 +27,9 @@ from .train import EarlyStopping, History, evaluate, fit
 
 __all__ = [
     "ELU", "GELU", "MLP", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError", "CrossEntropyLoss",
-    "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardtanh", "History", "HuberLoss", "Identity", "KLDivLoss",
-    "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSoftmax", "MSELoss", "Module", "ModuleList", "NLLLoss", "PReLU",
-    "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softplus", "Softsign", "Swish", "Tanh",
-    "data", "datasets", "evaluate", "fit", "functional", "init", "load", "optim", "save", "utils",
+    "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardtanh", "History", "HuberLoss", "Identity",
+    "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MSELoss", "Module",
+    "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax",
+    "Softplus", "Softsign", "Swish", "Tanh", "data", "datasets", "evaluate", "fit", "functional", "init", "load",
+    "optim", "save", "utils",
 ]

@@ -150,6 +150,13 @@ class Softplus(Module):
         return f"beta={self.beta}, threshold={self.threshold}"
 
 
+class LogSigmoid(Module):
+    """f(z) = ln σ(z) = −ln(1 + e⁻ᶻ), stable at large |z|"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.logsigmoid(x)
+
+
 class Softmax(Module):
     """softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ) along ``dim`` (default the last; PyTorch guesses one when omitted)"""
 

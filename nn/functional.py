@@ -27,7 +27,7 @@ REDUCTIONS = ("mean", "sum", "none")
 __all__ = [
     "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
     "erf", "gaussian_noise", "gelu", "hardtanh", "huber_loss", "identity", "kl_div", "l1_loss", "layer_norm",
-    "leaky_relu", "linear", "log_softmax", "mse_loss", "nll_loss", "prelu", "relu", "sigmoid", "sign", "silu",
+    "leaky_relu", "linear", "log_softmax", "logsigmoid", "mse_loss", "nll_loss", "prelu", "relu", "sigmoid", "sign", "silu",
     "softmax", "softplus", "softsign", "swish", "tanh",
 ]
 
@@ -235,6 +235,11 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
     return Softplus.apply(x, beta=float(beta), threshold=float(threshold))
+
+
+def logsigmoid(x: Any) -> Tensor:
+    """f(z) = ln σ(z) = −ln(1 + e⁻ᶻ) = −softplus(−z);  f′(z) = 1 − σ(z).  Finite at z = −1000, where ln(σ(z)) is −inf"""
+    return -softplus(-_tensor(x), threshold=math.inf)
 
 
 def _shifted(x: np.ndarray, axis: int | None) -> np.ndarray:

@@ -35,11 +35,12 @@ ACTIVATIONS = {
     "softplus": (F.softplus, lambda torch, t: torch.nn.functional.softplus(t), nn.Softplus, "Softplus"),
     "softplus_beta": (lambda x: F.softplus(x, 2.0, 5.0), lambda torch, t: torch.nn.functional.softplus(t, 2.0, 5.0),
                       lambda: nn.Softplus(2.0, 5.0), "Softplus"),
+    "logsigmoid": (F.logsigmoid, lambda torch, t: torch.nn.functional.logsigmoid(t), nn.LogSigmoid, "LogSigmoid"),
     "softmax": (F.softmax, lambda torch, t: torch.softmax(t, -1), nn.Softmax, None),
     "log_softmax": (F.log_softmax, lambda torch, t: torch.log_softmax(t, -1), nn.LogSoftmax, None),
 }
-SMOOTH = ["sigmoid", "tanh", "softsign", "gelu", "gelu_tanh", "silu", "softplus", "softplus_beta", "softmax",
-          "log_softmax"]
+SMOOTH = ["sigmoid", "tanh", "softsign", "gelu", "gelu_tanh", "silu", "softplus", "softplus_beta", "logsigmoid",
+          "softmax", "log_softmax"]
 TORCH_ARGS = {"leaky_relu": (0.1,), "hardtanh": (-1.0, 2.0), "elu": (0.7,), "gelu_tanh": ("tanh",),
               "softplus_beta": (2.0, 5.0)}
 
