@@ -173,8 +173,10 @@ class Function:
             out.data = raw
         else:  # a NumPy scalar from an op on 0-d arrays: the output must be the array it becomes
             out.data = np.asarray(raw)
-            if ctx._saved:
-                ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
+            for s in ctx._saved:
+                if s is raw:  # forward saved its output (tanh, exp): save the array instead
+                    ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
+                    break
         if state.enabled:
             for t in inputs:
                 if t.requires_grad:
