@@ -37,6 +37,7 @@ import numpy as np
 import autograd
 from autograd import Tensor, no_grad
 
+from .data import DataLoader
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
 from .module import Module
 from .optim.lr_scheduler import ReduceLROnPlateau
@@ -271,6 +272,16 @@ class _Averages:
     def means(self) -> dict[str, float]:
         return {k: s / self.count for k, s in self.sums.items()}
 
+    def state_dict(self) -> dict[str, Any]:
+        return {"count": self.count, "sums": dict(self.sums)}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        if set(state["sums"]) != set(self.sums):
+            raise ValueError(f"the checkpoint's epoch in progress recorded {sorted(state['sums'])}, but this fit "
+                             f"records {sorted(self.sums)}: resume with the same metrics")
+        self.count = int(state["count"])
+        self.sums = {k: float(v) for k, v in state["sums"].items()}
+
 
 def _loss_value(loss: Any) -> float:
     if not isinstance(loss, Tensor):
@@ -408,7 +419,8 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
     A non-finite loss stops training with ``FloatingPointError`` before the update, naming the
     epoch and step. Ctrl-C (KeyboardInterrupt) stops training after the last completed step (an
     update in progress is finished first), says so on stderr, and returns the history with
-    ``interrupted=True``.
+    ``interrupted=True``. With ``checkpoint`` and an ``nn.data.DataLoader``, that step is saved too,
+    with the loader's position and the epoch's running means, and ``resume`` finishes the epoch.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
@@ -418,12 +430,16 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
     monitor = _monitor(early_stopping, metric_fns, val_loader is not None)
     plateau = isinstance(scheduler, ReduceLROnPlateau)
     history = History()
-    start = 0
+    start, in_progress = 0, None
     if early_stopping is not None:
         early_stopping.reset(monitor)
     if resume is not None:
-        start = load_checkpoint(resume, model, optimizer, scheduler=scheduler, train_loader=train_loader,
-                                early_stopping=early_stopping, history=history)
+        start, in_progress = _restore(resume, model, optimizer, scheduler=scheduler, train_loader=train_loader,
+                                      early_stopping=early_stopping, history=history)
+    # an interrupted epoch can be saved and finished later only where the loader's position is known
+    mid_epoch = checkpoint is not None and isinstance(train_loader, DataLoader)
+    loader_at_start: dict[str, Any] = {}
+    rng_now: dict[str, Any] = {}
     try:
         steps_per_epoch: int | None = len(train_loader)  # type: ignore[arg-type]
     except TypeError:
@@ -441,6 +457,11 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
         with guard:
             while epoch < epochs:
                 averages, step_in_epoch = _Averages(metric_fns), 0
+                if in_progress is not None:  # resuming an epoch that was interrupted
+                    averages.load_state_dict(in_progress["means"])
+                    step_in_epoch, in_progress = int(in_progress["steps"]), None
+                if mid_epoch:
+                    loader_at_start, rng_now = train_loader.state_dict(), autograd.get_rng_state()
                 if bar is not None:
                     bar.set_description(f"epoch {epoch + 1}/{epochs}")
                 for batch in train_loader:
@@ -464,7 +485,9 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
                         optimizer.step()
                         history.step_losses.append(value)
                         step_in_epoch += 1
-                    averages.add(value, outputs, targets)
+                        averages.add(value, outputs, targets)
+                        if mid_epoch:
+                            rng_now = autograd.get_rng_state()  # dropout's draws so far, for a save mid-epoch
                     del inputs, targets, outputs, loss  # the last step's graph need not outlive it
                     if bar is not None:
                         shown["loss"] = f"{value:.4g}"
@@ -502,6 +525,11 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
                     break
     except KeyboardInterrupt:
         history.interrupted = True
+        if mid_epoch and step_in_epoch:
+            # the loader may have handed out the next batch already: its position is counted in steps
+            progress = {"steps": step_in_epoch, "means": averages.state_dict()}
+            save(_checkpoint_state(model, optimizer, epoch, scheduler, early_stopping, history,
+                                   dict(loader_at_start, batch=step_in_epoch), rng_now, progress), checkpoint)
     finally:
         if bar is not None:
             bar.close()
@@ -511,8 +539,9 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
             where = f"during epoch {epoch + 1}, after step {step_in_epoch} of the epoch"
         else:
             where = f"after epoch {epoch}" if epoch > start else "before the first step"
+        saved = f"; {os.fspath(checkpoint)} resumes from here" if mid_epoch and step_in_epoch else ""
         print(f"fit: interrupted (KeyboardInterrupt) {where}; the parameters are those after step "
-              f"{history.steps}, and the history holds {history.epochs} complete epoch(s).", file=sys.stderr)
+              f"{history.steps}, and the history holds {history.epochs} complete epoch(s){saved}.", file=sys.stderr)
     elif early_stopping is not None:
         early_stopping.restore(model)
     return history
@@ -536,21 +565,32 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any,
     """Save everything training needs to continue exactly: states of the model, optimizer, scheduler,
     loader (its shuffling generator), early stopping, the library's random generator (dropout,
     init), the epoch count and the history. ``fit(checkpoint=path)`` calls this after every epoch."""
+    loader = train_loader.state_dict() if train_loader is not None and hasattr(train_loader, "state_dict") else None
+    save(_checkpoint_state(model, optimizer, epoch, scheduler, early_stopping, history, loader,
+                           autograd.get_rng_state()), path)
+
+
+def _checkpoint_state(model: Module, optimizer: Any, epoch: int, scheduler: Any, early_stopping: Any,
+                      history: History | None, loader: dict[str, Any] | None, rng_state: dict[str, Any],
+                      in_progress: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What a checkpoint holds; ``in_progress`` is fit's interrupted epoch (steps done, running means)."""
     state: dict[str, Any] = {
         "epoch": int(epoch),
         "model": model.state_dict(),
         "optimizer": optimizer.state_dict(),
-        "rng_state": autograd.get_rng_state(),
+        "rng_state": rng_state,
     }
     if scheduler is not None:
         state["scheduler"] = scheduler.state_dict()
-    if train_loader is not None and hasattr(train_loader, "state_dict"):
-        state["train_loader"] = train_loader.state_dict()
+    if loader is not None:
+        state["train_loader"] = loader
     if early_stopping is not None:
         state["early_stopping"] = early_stopping.state_dict()
     if history is not None:
         state["history"] = history.state_dict()
-    save(state, path)
+    if in_progress is not None:
+        state["in_progress"] = in_progress
+    return state
 
 
 def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any = None, *, scheduler: Any = None,
@@ -562,7 +602,18 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any 
 
         start = load_checkpoint(path, model, optimizer, scheduler=scheduler, train_loader=loader)
         for epoch in range(start, epochs): ...
+
+    A checkpoint that ``fit`` saved mid-epoch returns the completed epochs, and the loader yields the
+    rest of the interrupted one first.
     """
+    return _restore(path, model, optimizer, scheduler=scheduler, train_loader=train_loader,
+                    early_stopping=early_stopping, history=history)[0]
+
+
+def _restore(path: str | os.PathLike[str], model: Module, optimizer: Any = None, *, scheduler: Any = None,
+             train_loader: Any = None, early_stopping: EarlyStopping | None = None,
+             history: History | None = None) -> tuple[int, dict[str, Any] | None]:
+    """``load_checkpoint``, also returning fit's interrupted epoch (None if it was saved between epochs)."""
     state = load(path)
     wanted = {"optimizer": optimizer, "scheduler": scheduler, "train_loader": train_loader,
               "early_stopping": early_stopping, "history": history}
@@ -577,4 +628,4 @@ def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any 
             obj.load_state_dict(state[key])
     if "rng_state" in state:
         autograd.set_rng_state(state["rng_state"])
-    return int(state["epoch"])
+    return int(state["epoch"]), state.get("in_progress")

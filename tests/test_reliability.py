@@ -416,31 +416,57 @@ class _InterruptAt:
 
 
 def _moons_run(seed):
+    """A model with dropout (so resuming must restore the library's generator exactly), Adam, a shuffling loader."""
     autograd.manual_seed(seed)
-    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 2))
-    X, y = nn.datasets.moons(64, noise=0.2, seed=1)
-    loader = DataLoader(TensorDataset(X, y), batch_size=16, shuffle=True, seed=seed)
-    return model, nn.optim.Adam(model.parameters(), lr=0.02), loader
+    model = nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Dropout(0.25), nn.Linear(8, 2))
+    X, y = nn.datasets.moons(80, noise=0.2, seed=1)
+    train = DataLoader(TensorDataset(X[:64], y[:64]), batch_size=16, shuffle=True, seed=seed)  # 4 steps an epoch
+    val = DataLoader(TensorDataset(X[64:], y[64:]), batch_size=16)  # one batch
+    return model, nn.optim.Adam(model.parameters(), lr=0.02), train, val
 
 
-def test_E43_interrupt_keeps_the_last_epoch_checkpoint_and_resuming_from_it_matches_an_uninterrupted_run(tmp_path):
+def _assert_same_run(a, b, history_a, history_b):
+    for (name, p), (_, q) in zip(a.named_parameters(), b.named_parameters(), strict=True):
+        np.testing.assert_array_equal(p.data, q.data, err_msg=name)
+    assert history_a.history == history_b.history and history_a.step_losses == history_b.step_losses
+
+
+# loss_fn calls: 4 training steps, then 1 validation batch, per epoch
+@pytest.mark.parametrize(("at", "epochs_done", "steps_in_epoch"), [(8, 1, 2), (10, 1, 4), (11, 2, 0)],
+                         ids=["mid-epoch", "during validation", "between epochs"])
+def test_E43_interrupt_saves_the_last_completed_step_and_resuming_matches_an_uninterrupted_run(
+        tmp_path, at, epochs_done, steps_in_epoch):
     path = tmp_path / "run.npz"
-    model, opt, loader = _moons_run(seed=0)
-    after_epoch = []
-    history = fit(model, _InterruptAt(7), opt, loader, epochs=3, checkpoint=path, progress=False,
-                  on_epoch_end=lambda epoch, logs: after_epoch.append(model.state_dict()))
-    assert history.interrupted and history.epochs == 1 and history.steps == 6  # 4 steps per epoch
+    model, opt, train, val = _moons_run(seed=0)
+    history = fit(model, _InterruptAt(at), opt, train, val, epochs=3, checkpoint=path, metrics=["accuracy"],
+                  progress=False)
+    assert history.interrupted and history.epochs == epochs_done and history.steps == 4 * epochs_done + steps_in_epoch
     ckpt = nn.load(path)
-    assert ckpt["epoch"] == 1
-    for k, v in after_epoch[0].items():
+    assert ckpt["epoch"] == epochs_done
+    assert ckpt.get("in_progress", {"steps": 0})["steps"] == steps_in_epoch
+    for k, v in model.state_dict().items():  # the parameters after the last completed step
         np.testing.assert_array_equal(ckpt["model"][k], v)
 
-    reference, ref_opt, ref_loader = _moons_run(seed=0)
-    fit(reference, F.cross_entropy, ref_opt, ref_loader, epochs=3, progress=False)
-    resumed, res_opt, res_loader = _moons_run(seed=5)
-    fit(resumed, F.cross_entropy, res_opt, res_loader, epochs=3, resume=path, progress=False)
-    for (name, a), (_, b) in zip(reference.named_parameters(), resumed.named_parameters(), strict=True):
-        np.testing.assert_array_equal(a.data, b.data, err_msg=name)
+    reference, ref_opt, ref_train, ref_val = _moons_run(seed=0)
+    ref_history = fit(reference, F.cross_entropy, ref_opt, ref_train, ref_val, epochs=3, metrics=["accuracy"],
+                      progress=False)
+    resumed, res_opt, res_train, res_val = _moons_run(seed=5)
+    res_history = fit(resumed, F.cross_entropy, res_opt, res_train, res_val, epochs=3, resume=path,
+                      metrics=["accuracy"], progress=False)
+    _assert_same_run(reference, resumed, ref_history, res_history)
+
+
+def test_E43_without_a_dataloader_the_checkpoint_stays_at_the_last_epoch(tmp_path):
+    path = tmp_path / "run.npz"
+    model, opt, train, _ = _moons_run(seed=0)
+    batches = list(train)  # a plain list: fit cannot know where a resumed epoch would start
+    after_epoch = []
+    fit(model, _InterruptAt(6), opt, batches, epochs=3, checkpoint=path, progress=False,
+        on_epoch_end=lambda epoch, logs: after_epoch.append(model.state_dict()))
+    ckpt = nn.load(path)
+    assert ckpt["epoch"] == 1 and "in_progress" not in ckpt
+    for k, v in after_epoch[0].items():
+        np.testing.assert_array_equal(ckpt["model"][k], v)
 
 
 # ---------------------------------------------------------------------------------------------- F

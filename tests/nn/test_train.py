@@ -437,6 +437,26 @@ def test_resume_needs_the_states_it_is_asked_to_restore(tmp_path):
     assert history.epochs == 1 and history.steps == len(train)  # nothing left to train
 
 
+def test_an_epoch_interrupted_with_a_checkpoint_resumes_where_it_stopped(tmp_path):
+    model, optimizer, _, train, _ = build_run(seed=0)
+    path = tmp_path / "run.npz"
+
+    def stop_after_3(step, loss):
+        if step == 3:
+            raise KeyboardInterrupt
+
+    history = fit(model, nn.CrossEntropyLoss(), optimizer, train, epochs=2, checkpoint=path, on_step=stop_after_3,
+                  progress=False)
+    assert history.interrupted and history.steps == 3
+    with pytest.raises(ValueError, match="same metrics"):  # its running means would mix two sets of metrics
+        fit(model, nn.CrossEntropyLoss(), optimizer, train, epochs=2, resume=path, metrics={"zero": lambda o, t: 0.0},
+            progress=False)
+    # a loop of your own gets the completed epochs, and the loader the rest of the interrupted one
+    model, optimizer, _, train, _ = build_run(seed=1)
+    assert nn.train.load_checkpoint(path, model, optimizer, train_loader=train) == 0
+    assert len(list(train)) == len(train) - 3
+
+
 def test_mlp_on_digits_reaches_97_percent_within_a_minute():
     """Standardised inputs, float32, Adam with a cosine schedule, dropout; a fixed 25% test split."""
     pytest.importorskip("sklearn")
