@@ -456,6 +456,16 @@ class TestArraysAndTensors:
 _exact_counts = pytest.mark.skipif(not scratch._COUNTS_EXACT, reason="reference counts are not exact here")
 
 
+class _Identity(autograd.Function):
+    """y = x, on arrays; a subclass's backward watches the gradient go by."""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx, x):
+        return x.copy()
+
+
 class TestScratchBuffers:
     """A rule may write into its upstream gradient only when nothing else can see that array."""
 
@@ -463,26 +473,14 @@ class TestScratchBuffers:
     def test_relu_writes_into_a_gradient_nothing_else_holds(self):
         made, received = [], []
 
-        class Fresh(autograd.Function):  # its backward makes a new array and keeps only a weak reference to it
-            arrays_ok = True
-
-            @staticmethod
-            def forward(ctx, x):
-                return x.copy()
-
+        class Fresh(_Identity):  # its backward makes a new array and keeps only a weak reference to it
             @staticmethod
             def backward(ctx, grad):
                 g = grad * 1.0
                 made.append(weakref.ref(g))
                 return g
 
-        class Look(autograd.Function):
-            arrays_ok = True
-
-            @staticmethod
-            def forward(ctx, x):
-                return x.copy()
-
+        class Look(_Identity):
             @staticmethod
             def backward(ctx, grad):
                 received.append(grad is made[0]())
