@@ -161,11 +161,8 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                     downstream = _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(pending.pop(t)))))
                 else:
                     downstream = ctx.run_backward(t, pending.pop(t))
-                if type(downstream) is not tuple:
-                    downstream = (downstream,)
-                if len(downstream) != len(ctx.inputs):
-                    raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
-                                       f"(expected {len(ctx.inputs)}, got {len(downstream)})")
+                if type(downstream) is not tuple or len(downstream) != len(ctx.inputs):
+                    downstream = _one_per_input(ctx, downstream)
                 if not retain_graph:
                     ctx._saved = None
             for inp, g in zip(ctx.inputs, downstream):  # this loop runs per edge: no call in the common case
@@ -203,6 +200,16 @@ def _visit(t: Tensor, g: Any, arrays: bool, stored: set[int], capture: set[Tenso
     if capture is not None and t in capture:
         _add(captured, t, g)
     return g
+
+
+def _one_per_input(ctx: Context, grads: Any) -> tuple[Any, ...]:
+    """A rule's result as one gradient per input (a lone gradient becomes a 1-tuple); another count raises."""
+    if type(grads) is not tuple:
+        grads = (grads,)
+    if len(grads) != len(ctx.inputs):
+        raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
+                           f"(expected {len(ctx.inputs)}, got {len(grads)})")
+    return grads
 
 
 def _as_arrays(grads: Any) -> Any:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .engine import _checked, topological_order
+from .engine import _checked, _one_per_input, topological_order
 from .function import Context
 from .grad_mode import no_grad
 from .tensor import Tensor
@@ -414,12 +414,7 @@ def _seed(root: Tensor, gradient: Any) -> np.ndarray:
 def _backward(ctx: Context, out: Tensor, upstream: np.ndarray) -> tuple[np.ndarray | None, ...]:
     """The op's backward rule on an upstream array: one gradient array (or None) per input."""
     ctx.check_saved()
-    grads = ctx.run_backward(out, Tensor._constant(upstream))
-    if type(grads) is not tuple:
-        grads = (grads,)
-    if len(grads) != len(ctx.inputs):
-        raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
-                           f"(expected {len(ctx.inputs)}, got {len(grads)})")
+    grads = _one_per_input(ctx, ctx.run_backward(out, Tensor._constant(upstream)))
     return tuple(None if g is None or not inp.requires_grad else _checked(ctx, out, grads, inp, g, arrays=True)
                  for inp, g in zip(ctx.inputs, grads))
 
