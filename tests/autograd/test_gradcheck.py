@@ -35,13 +35,8 @@ class Cube(autograd.Function):
         return grad * 2 * x * x
 
 
-class CubeOnArrays(autograd.Function):
+class CubeOnArrays(Cube):
     """y = x³ with a right first derivative computed on raw arrays: its second derivative is lost."""
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return x**3
 
     @staticmethod
     def backward(ctx: Any, grad: autograd.Tensor) -> autograd.Tensor:
@@ -63,13 +58,8 @@ class WrongSecond(autograd.Function):
         return grad * 3 * x
 
 
-class CubeWrongSecond(autograd.Function):
+class CubeWrongSecond(Cube):
     """y = x³ whose backward, grad · 3x², is right but differentiates wrongly."""
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return x**3
 
     @staticmethod
     def backward(ctx: Any, grad: autograd.Tensor) -> autograd.Tensor:
@@ -77,13 +67,8 @@ class CubeWrongSecond(autograd.Function):
         return grad * WrongSecond.apply(x)
 
 
-class CubeOnce(autograd.Function):
+class CubeOnce(Cube):
     """y = x³ with a backward marked once_differentiable."""
-
-    @staticmethod
-    def forward(ctx: Any, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return x**3
 
     @autograd.once_differentiable
     def backward(ctx: Any, grad: autograd.Tensor) -> autograd.Tensor:
