@@ -145,7 +145,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
             ctx = t.grad_fn
             # a rule gets its upstream gradient straight out of pending, and no variable here still refers
             # to an earlier gradient, so the rule may hold the only reference (see ops.scratch)
-            downstream = g = None
+            downstream = g = prev = None
             if t not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
                 downstream = (None,) * len(ctx.inputs)
             else:
@@ -161,7 +161,9 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                     downstream = _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(pending.pop(t)))))
                 else:
                     downstream = ctx.run_backward(t, pending.pop(t))
-                if type(downstream) is not tuple or len(downstream) != len(ctx.inputs):
+                if type(downstream) is not tuple:
+                    downstream = (downstream,)  # a one-input rule's lone gradient
+                if len(downstream) != len(ctx.inputs):
                     downstream = _one_per_input(ctx, downstream)
                 if not retain_graph:
                     ctx._saved = None
@@ -177,7 +179,8 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
                 if g is not None and inp.requires_grad:
                     if (type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape or anomaly:
                         g = _checked(ctx, t, downstream, inp, g, arrays)
-                    _add(into, inp, g)
+                    prev = into.get(inp)  # _add, written out: this line runs once per edge
+                    into[inp] = g if prev is None else prev + g
     finally:
         state.enabled, state.arrays = modes
     for leaf, g in leaves.items():

@@ -208,20 +208,21 @@ class Function:
 
 def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     """Wrap non-Tensor inputs as constants; Python numbers take the dtype of a float Tensor beside them."""
+    if len(inputs) == 2:  # x * 0.9, the common case: the number goes straight to an array
+        a, b = inputs
+        if type(b) is float or type(b) is int:
+            if isinstance(a, Tensor) and a.data.dtype.kind == "f":
+                return a, Tensor._constant(np.asarray(b, a.data.dtype))
+        elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b.data.dtype.kind == "f":
+            return Tensor._constant(np.asarray(a, b.data.dtype)), b
     like = None
     for x in inputs:
         if isinstance(x, Tensor):
             like = x.data.dtype
             break
-    weak = like is not None and like.kind == "f"
     lifted = []
     for x in inputs:
-        if isinstance(x, Tensor):
-            lifted.append(x)
-        elif weak and (type(x) is float or type(x) is int):  # x * 0.9, the common case, straight to an array
-            lifted.append(Tensor._constant(np.asarray(x, like)))
-        else:
-            lifted.append(Tensor._lift(x, like))
+        lifted.append(x if isinstance(x, Tensor) else Tensor._lift(x, like))
     return tuple(lifted)
 
 
