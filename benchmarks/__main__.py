@@ -17,7 +17,7 @@ from typing import Any
 from .targets import evaluate
 from .worker import WORKLOAD_IDS, benchmark_environment
 
-LIBRARIES = ("chainrule", "torch", "micrograd", "numpy")
+LIBRARIES = ("chainrule", "torch", "micrograd", "tape", "numpy")
 ROOT = Path(__file__).resolve().parent.parent
 
 

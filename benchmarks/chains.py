@@ -5,6 +5,8 @@
   has binary ops with leaves that accumulate 250 gradients each, a unary op and a constant factor. The
   same chain's forward and backward written out in NumPy is the floor: the array arithmetic alone.
 - scalar chain: the same cycle with relu on 0-d float64 tensors, against micrograd's ``Value`` (Python floats).
+- Both chains also run on ``bare_tape``: chainrule's arithmetic recorded and walked back by the least
+  Python that can do it, the floor for an engine in Python.
 - long chain: the backward pass alone over 10⁵ nodes (y ← y·1.0001 + 0.5, repeated), against PyTorch.
 """
 
@@ -15,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from . import bare_tape
 from .timing import median_times
 
 CYCLES = 250  # 4 ops a cycle: 1,000 ops
@@ -23,11 +26,22 @@ LONG_NODES = 100_000
 
 
 def _tiny_chain(lib: Any, x: Any, w: Any, b: Any) -> None:
+    x.grad = w.grad = b.grad = None
     y = x
     for _ in range(CYCLES):
         y = lib.tanh(y * w + b) * 0.9
     y.sum().backward()
-    x.grad = w.grad = b.grad = None
+
+
+def _gradients(leaves: Any) -> list[np.ndarray]:
+    return [np.asarray(getattr(t.grad, "data", t.grad)) for t in leaves]
+
+
+def _check_same(name: str, ours: Any, theirs: Any) -> None:
+    """Raise unless two libraries' leaves got the same gradients from one run of a chain."""
+    for i, (a, b) in enumerate(zip(_gradients(ours), _gradients(theirs), strict=True)):
+        if not np.allclose(a, b, rtol=1e-5, atol=1e-7):
+            raise AssertionError(f"chainrule and the bare tape disagree on the {name}'s gradient {i}: {a} vs {b}")
 
 
 def _numpy_tiny_chain(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> None:
@@ -57,19 +71,25 @@ def tiny_chain(quick: bool) -> dict[str, Any]:
     values = [rng.uniform(-1, 1, 16).astype(np.float32) for _ in range(3)]
     ours = [autograd.tensor(v, requires_grad=True) for v in values]
     theirs = [torch.tensor(v, requires_grad=True) for v in values]
+    tape = [bare_tape.Var(v, requires_grad=True) for v in values]
+    _tiny_chain(autograd, *ours)
+    _tiny_chain(bare_tape, *tape)
+    _check_same("tiny chain", ours, tape)
     seconds = median_times({"chainrule": lambda: _tiny_chain(autograd, *ours),
                             "torch": lambda: _tiny_chain(torch, *theirs),
+                            "tape": lambda: _tiny_chain(bare_tape, *tape),
                             "numpy": lambda: _numpy_tiny_chain(*values)}, repeat=5 if quick else 40)
     return {"name": "tiny-tensor chain, 1,000 ops fwd+bwd", "unit": "µs/op",
             "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
 
 
-def _scalar_chain(make: Any) -> None:
+def _scalar_chain(make: Any) -> tuple[Any, Any, Any]:
     x, w, b = make(0.5), make(0.9), make(0.1)
     y = x
     for _ in range(CYCLES):
         y = (y * w + b).relu() * 0.99
     y.backward()
+    return x, w, b
 
 
 def scalar_chain(quick: bool) -> dict[str, Any]:
@@ -83,8 +103,12 @@ def scalar_chain(quick: bool) -> dict[str, Any]:
     def scalar(v: float) -> autograd.Tensor:
         return autograd.tensor(v, requires_grad=True, dtype=np.float64)
 
-    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar), "micrograd": lambda: _scalar_chain(Value)},
-                           repeat=5 if quick else 40)
+    def tape_scalar(v: float) -> bare_tape.Var:
+        return bare_tape.Var(np.float64(v), requires_grad=True)
+
+    _check_same("scalar chain", _scalar_chain(scalar), _scalar_chain(tape_scalar))
+    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar), "micrograd": lambda: _scalar_chain(Value),
+                            "tape": lambda: _scalar_chain(tape_scalar)}, repeat=5 if quick else 40)
     return {"name": "scalar chain, 1,000 ops fwd+bwd", "unit": "µs/op",
             "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
 
