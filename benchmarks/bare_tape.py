@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from autograd.ops.elementwise import _zero  # chainrule's cached 0-d zero, so ReLU costs the same
+
 Rule = Callable[[Any, tuple[Any, ...], tuple["Var", ...]], tuple[Any, ...]]
 
 
@@ -42,7 +44,7 @@ class Var:
 
     def relu(self) -> Var:
         x = self.data
-        return _node(np.maximum(x, _zero(x)), _relu, (self,), (x,))
+        return _node(np.maximum(x, _zero(x.dtype)), _relu, (self,), (x,))
 
     def sum(self) -> Var:
         return _node(np.sum(self.data), _sum, (self,), (self.data.shape,))
@@ -89,17 +91,6 @@ def _node(data: Any, rule: Rule, parents: tuple[Var, ...], saved: tuple[Any, ...
     return out
 
 
-_ZEROS: dict[np.dtype, np.ndarray] = {}
-
-
-def _zero(x: np.ndarray) -> np.ndarray:
-    """A 0-d zero of x's dtype, made once (a ufunc takes it faster than the number 0), as chainrule does."""
-    zero = _ZEROS.get(x.dtype)
-    if zero is None:
-        zero = _ZEROS[x.dtype] = np.zeros((), x.dtype)
-    return zero
-
-
 def _mul(g: Any, saved: tuple[Any, ...], parents: tuple[Var, ...]) -> tuple[Any, ...]:
     a, b = saved
     return g * b if parents[0].requires_grad else None, g * a if parents[1].requires_grad else None
@@ -116,7 +107,7 @@ def _tanh(g: Any, saved: tuple[Any, ...], parents: tuple[Var, ...]) -> tuple[Any
 
 def _relu(g: Any, saved: tuple[Any, ...], parents: tuple[Var, ...]) -> tuple[Any, ...]:
     (x,) = saved
-    return (g * (x > _zero(x)),)
+    return (g * (x > _zero(x.dtype)),)
 
 
 def _sum(g: Any, saved: tuple[Any, ...], parents: tuple[Var, ...]) -> tuple[Any, ...]:
