@@ -9,7 +9,7 @@
 (2.0, 8.0)
 """
 
-from . import functional, gradcheck, viz
+from . import compiled, functional, gradcheck, viz
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,
@@ -98,7 +98,7 @@ clamp = clip
 
 __all__ = [
     "Context", "Function", "Tensor", "abs", "add", "arange", "argmax", "argmin", "backward", "broadcast_to",
-    "cast", "cat", "clamp", "clip", "concatenate", "cos", "default_generator", "detect_anomaly", "div", "dot",
+    "cast", "cat", "clamp", "clip", "compiled", "concatenate", "cos", "default_generator", "detect_anomaly", "div", "dot",
     "empty", "enable_grad", "eq", "exp", "expand", "expm1", "eye", "flatten", "full", "functional", "ge",
     "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt", "is_anomaly_enabled",
     "is_grad_enabled", "le", "linspace", "log",

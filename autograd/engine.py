@@ -124,8 +124,6 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
     # Gradients travel as Tensors when the pass builds a graph (create_graph), and as bare arrays
     # otherwise: rules marked arrays_ok then run on the saved arrays, with no Tensor or node made
     arrays = not create_graph
-    # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
-    kind, scalar = (np.ndarray, np.float64) if arrays else (Tensor, Tensor)
     pending: dict[Tensor, Any] = {}
     leaves: dict[Tensor, Any] = {}
     for r, g in zip(roots, root_grads, strict=True):
@@ -134,53 +132,13 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
     stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
     anomaly = state.anomaly
     now = clock.now
-    modes = state.enabled, state.arrays
-    state.enabled, state.arrays = create_graph, arrays
     # Kahn's algorithm, run as the pass itself: a tensor is ready once every consumer has passed its gradient on
     consumers = _consumer_counts(roots)
     ready = [r for r in consumers if consumers[r] == 0]
+    modes = state.enabled, state.arrays
+    state.enabled, state.arrays = create_graph, arrays
     try:
-        while ready:
-            t = ready.pop()
-            ctx = t.grad_fn
-            # a rule gets its upstream gradient straight out of pending, and no variable here still refers
-            # to an earlier gradient, so the rule may hold the only reference (see ops.scratch)
-            downstream = g = prev = None
-            if t not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
-                downstream = (None,) * len(ctx.inputs)
-            else:
-                if t._hooks or t._retains_grad or capture is not None:
-                    pending[t] = _visit(t, pending[t], arrays, stored, capture, captured)
-                if ctx._saved is None:  # released by an earlier backward
-                    raise RuntimeError(FREED_GRAPH)
-                if ctx.epoch < now:
-                    ctx.check_saved()
-                if arrays and ctx.fn.arrays_ok:
-                    downstream = ctx.fn.backward(ctx, pending.pop(t))
-                elif arrays:
-                    downstream = _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(pending.pop(t)))))
-                else:
-                    downstream = ctx.run_backward(t, pending.pop(t))
-                if type(downstream) is not tuple:
-                    downstream = (downstream,)  # a one-input rule's lone gradient
-                if len(downstream) != len(ctx.inputs):
-                    downstream = _one_per_input(ctx, downstream)
-                if not retain_graph:
-                    ctx._saved = None
-            for inp, g in zip(ctx.inputs, downstream):  # this loop runs per edge: no call in the common case
-                if inp.grad_fn is not None:
-                    left = consumers[inp] - 1
-                    consumers[inp] = left
-                    if left == 0:
-                        ready.append(inp)
-                    into = pending
-                else:
-                    into = leaves
-                if g is not None and inp.requires_grad:
-                    if (type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape or anomaly:
-                        g = _checked(ctx, t, downstream, inp, g, arrays)
-                    prev = into.get(inp)  # _add, written out: this line runs once per edge
-                    into[inp] = g if prev is None else prev + g
+        _walk(ready, consumers, pending, leaves, arrays, retain_graph, capture, captured, stored, anomaly, now)
     finally:
         state.enabled, state.arrays = modes
     for leaf, g in leaves.items():
@@ -191,6 +149,63 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
         elif leaf in capture:
             captured[leaf] = g
     return {t: _as_tensor(g) for t, g in captured.items()}
+
+
+def _walk(ready: list[Tensor], consumers: dict[Tensor, int], pending: dict[Tensor, Any], leaves: dict[Tensor, Any],
+          arrays: bool, retain_graph: bool, capture: set[Tensor] | None, captured: dict[Tensor, Any], stored: set[int],
+          anomaly: bool, now: int) -> None:
+    """The pass proper: take a ready tensor, run its node's rule, hand each input its gradient.
+
+    Gradients for non-leaves collect in ``pending`` until their tensor is ready, those for leaves in ``leaves``.
+    """
+    # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
+    kind, scalar = (np.ndarray, np.float64) if arrays else (Tensor, Tensor)
+    while ready:
+        t = ready.pop()
+        ctx = t.grad_fn
+        # a rule gets its upstream gradient straight out of pending, and no variable here still refers
+        # to an earlier gradient, so the rule may hold the only reference (see ops.scratch)
+        downstream = g = prev = None
+        if t not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
+            downstream = (None,) * len(ctx.inputs)
+        else:
+            if t._hooks or t._retains_grad or capture is not None:
+                pending[t] = _visit(t, pending[t], arrays, stored, capture, captured)
+            if ctx._saved is None:  # released by an earlier backward
+                raise RuntimeError(FREED_GRAPH)
+            if ctx.epoch < now:
+                ctx.check_saved()
+            if arrays and ctx.fn.arrays_ok:
+                downstream = ctx.fn.backward(ctx, pending.pop(t))
+            else:
+                downstream = _tensor_rule(ctx, t, pending.pop(t), arrays)
+            if type(downstream) is not tuple:
+                downstream = (downstream,)  # a one-input rule's lone gradient
+            if len(downstream) != len(ctx.inputs):
+                downstream = _one_per_input(ctx, downstream)
+            if not retain_graph:
+                ctx._saved = None
+        for inp, g in zip(ctx.inputs, downstream):  # this loop runs per edge: no call in the common case
+            if inp.grad_fn is not None:
+                left = consumers[inp] - 1
+                consumers[inp] = left
+                if left == 0:
+                    ready.append(inp)
+                into = pending
+            else:
+                into = leaves
+            if g is not None and inp.requires_grad:
+                if (type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape or anomaly:
+                    g = _checked(ctx, t, downstream, inp, g, arrays)
+                prev = into.get(inp)  # _add, written out: this line runs once per edge
+                into[inp] = g if prev is None else prev + g
+
+
+def _tensor_rule(ctx: Context, t: Tensor, g: Any, arrays: bool) -> Any:
+    """Run a rule with Tensors: to build a graph (``g`` is a Tensor), or because it does not take arrays."""
+    if arrays:
+        return _as_arrays(ctx.run_backward(t, Tensor._constant(np.asarray(g))))
+    return ctx.run_backward(t, g)
 
 
 def _visit(t: Tensor, g: Any, arrays: bool, stored: set[int], capture: set[Tensor] | None,

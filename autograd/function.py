@@ -26,16 +26,16 @@ class Context:
     Attributes set by ``forward`` (``ctx.axis = axis``) are kept as ordinary attributes.
     """
 
-    # the per-call fields are slots; the rest are class-level defaults that an instance overrides
-    # only when it needs to (most nodes never set them), which keeps creating a node cheap
-    __slots__ = ("__dict__", "_saved", "fn", "inputs")
-    epoch = _NEVER  # clock.now when forward saved arrays (see grad_mode._Clock)
+    # the per-call fields are slots (a recorded node always has them, and a slot spares it a __dict__);
+    # the rest are class-level defaults that an instance overrides only when it needs to
+    __slots__ = ("__dict__", "_saved", "epoch", "fn", "inputs")
     output: Tensor | None = None  # the node's output, set by whoever runs backward in Tensor mode
     creation_site: str | None = None
 
     def __init__(self, fn: type[Function]) -> None:
         self.fn = fn
         self._saved: tuple[Any, ...] = ()
+        self.epoch = _NEVER  # clock.now when forward saved arrays (see grad_mode._Clock)
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep inputs, the output, or constants (masks, indices) for ``backward``."""
@@ -64,9 +64,12 @@ class Context:
             raise RuntimeError(FREED_GRAPH)
         if state.arrays:
             return saved
+        return self._saved_as_tensors()
+
+    def _saved_as_tensors(self) -> tuple[Tensor, ...]:
         out = self.output
         tensors = []
-        for s in saved:
+        for s in self._saved:
             if out is not None and s is out.data:
                 tensors.append(out)
                 continue
@@ -183,8 +186,7 @@ class Function:
                     out.grad_fn = ctx
                     out.requires_grad = True
                     ctx.inputs = inputs
-                    if ctx._saved:
-                        ctx.epoch = clock.now
+                    ctx.epoch = clock.now if ctx._saved else _NEVER
                     if state.anomaly:
                         from .anomaly import creation_site
 

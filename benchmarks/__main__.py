@@ -17,7 +17,7 @@ from typing import Any
 from .targets import evaluate
 from .worker import WORKLOAD_IDS, benchmark_environment
 
-LIBRARIES = ("chainrule", "torch", "micrograd", "tape", "numpy")
+LIBRARIES = ("chainrule", "chainrule-py", "torch", "micrograd", "tape", "numpy")
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -52,7 +52,9 @@ def _kernel_line(run: dict[str, Any]) -> str:
     pools = env["threadpools"]
     blas = (", ".join(f"{p['library']} {p['internal_api']} {p['version'] or ''} {p['architecture'] or ''} "
                       f"×{p['num_threads']}" for p in pools) if isinstance(pools, list) else pools)
-    return f"NumPy {env['numpy']}, torch {env['torch']} (×{env['torch_threads']}); loaded: {blas}"
+    loops = ("compiled loops" if env["compiled_loops"]
+             else "Python loops only (the extension is not built, or CHAINRULE_PURE_PYTHON is set)")
+    return f"chainrule on {loops}; NumPy {env['numpy']}, torch {env['torch']} (×{env['torch_threads']}); loaded: {blas}"
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -20,9 +20,22 @@ import numpy as np
 from . import bare_tape
 from .timing import median_times
 
+PURE = "chainrule-py"
+
 CYCLES = 250  # 4 ops a cycle: 1,000 ops
 OPS = 4 * CYCLES
 LONG_NODES = 100_000
+
+
+def _pure(fn: Any) -> Any:
+    """``fn`` run on chainrule's Python loops instead of the compiled ones."""
+    import autograd.compiled
+
+    def run(*args: Any) -> Any:
+        with autograd.compiled.disabled():
+            return fn(*args)
+
+    return run
 
 
 def _tiny_chain(lib: Any, x: Any, w: Any, b: Any) -> None:
@@ -76,6 +89,7 @@ def tiny_chain(quick: bool) -> dict[str, Any]:
     _tiny_chain(bare_tape, *tape)
     _check_same("tiny chain", ours, tape)
     seconds = median_times({"chainrule": lambda: _tiny_chain(autograd, *ours),
+                            PURE: _pure(lambda: _tiny_chain(autograd, *ours)),
                             "torch": lambda: _tiny_chain(torch, *theirs),
                             "tape": lambda: _tiny_chain(bare_tape, *tape),
                             "numpy": lambda: _numpy_tiny_chain(*values)}, repeat=5 if quick else 40)
@@ -107,7 +121,8 @@ def scalar_chain(quick: bool) -> dict[str, Any]:
         return bare_tape.Var(np.float64(v), requires_grad=True)
 
     _check_same("scalar chain", _scalar_chain(scalar), _scalar_chain(tape_scalar))
-    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar), "micrograd": lambda: _scalar_chain(Value),
+    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar), PURE: _pure(lambda: _scalar_chain(scalar)),
+                            "micrograd": lambda: _scalar_chain(Value),
                             "tape": lambda: _scalar_chain(tape_scalar)}, repeat=5 if quick else 40)
     return {"name": "scalar chain, 1,000 ops fwd+bwd", "unit": "µs/op",
             "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
@@ -126,9 +141,11 @@ def long_chain(quick: bool) -> dict[str, Any]:
     import autograd
 
     seconds = median_times(
-        {"chainrule": lambda root: root.backward(), "torch": lambda root: root.backward()},
+        {"chainrule": lambda root: root.backward(), PURE: _pure(lambda root: root.backward()),
+         "torch": lambda root: root.backward()},
         repeat=3 if quick else 7, warmup=1,
         setup={"chainrule": lambda: _long_chain(autograd.rand(4, requires_grad=True)),
+               PURE: _pure(lambda: _long_chain(autograd.rand(4, requires_grad=True))),
                "torch": lambda: _long_chain(torch.rand(4, requires_grad=True))})
     return {"name": "10⁵-node chain, backward only", "unit": "µs/node",
             "results": {name: s / LONG_NODES * 1e6 for name, s in seconds.items()}}

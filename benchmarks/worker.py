@@ -55,7 +55,10 @@ def _kernels() -> dict[str, Any]:
     import numpy as np
     import torch
 
-    info: dict[str, Any] = {"numpy": np.__version__, "torch": torch.__version__,
+    import autograd.compiled
+
+    info: dict[str, Any] = {"compiled_loops": autograd.compiled.active(), "numpy": np.__version__,
+                            "torch": torch.__version__,
                             "torch_threads": torch.get_num_threads(), "python": platform.python_version(),
                             "openblas_overrides": {name: os.environ.get(name) for name in OPENBLAS_OVERRIDES}}
     try:

@@ -18,11 +18,19 @@ import numpy as np
 _COUNTS_EXACT = sys.implementation.name == "cpython" and sys.version_info < (3, 14)
 
 
+def not_held(a: Any) -> bool:
+    """The Python engine holds no reference to the gradient it passes to a rule."""
+    return False
+
+
+held_by_engine = not_held  # the compiled engine holds one, and says so (autograd.compiled)
+
+
 def unshared(a: Any) -> bool:
     """True if ``a`` is a writeable ndarray owning its memory whose only reference is the caller's argument.
 
     Call it with a backward rule's own parameter: ``unshared(grad)``.
     """
     # 3 = the caller's parameter, this function's parameter and getrefcount's argument
-    return (_COUNTS_EXACT and type(a) is np.ndarray and sys.getrefcount(a) == 3
+    return (_COUNTS_EXACT and type(a) is np.ndarray and sys.getrefcount(a) == 3 + held_by_engine(a)
             and a.flags.owndata and a.flags.writeable)

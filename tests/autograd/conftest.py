@@ -1,0 +1,16 @@
+"""The autograd tests run twice: on the compiled loops (when they were built) and on the Python reference."""
+
+import pytest
+
+from autograd import compiled
+
+ENGINES = ["compiled", "python"] if compiled.available() else ["python"]
+
+
+@pytest.fixture(scope="module", autouse=True, params=ENGINES)
+def engine(request):
+    """The loops a module's tests run on; module-scoped, so hypothesis's tests may use it."""
+    was = compiled.active()
+    compiled.use(request.param == "compiled")
+    yield request.param
+    compiled.use(was)
