@@ -99,19 +99,21 @@ static PyObject *node_of(PyObject *t)
     return NULL;
 }
 
-/* The node's inputs (borrowed), checked to be a tuple of Tensors; NULL on error. */
+/* The node's inputs as a tuple of Tensors (new reference; another sequence is copied, as the Python walk
+   accepts one); NULL on error. */
 static PyObject *inputs_of(PyObject *ctx)
 {
     PyObject *inputs = get_slot(ctx, C_inputs, "inputs");
     if (inputs == NULL)
         return NULL;
-    if (!PyTuple_CheckExact(inputs)) {
-        PyErr_SetString(PyExc_TypeError, "a graph node's inputs must be a tuple of Tensors");
+    inputs = PyTuple_CheckExact(inputs) ? Py_NewRef(inputs) : PySequence_Tuple(inputs);
+    if (inputs == NULL)
         return NULL;
-    }
     for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(inputs); i++)
-        if (check_tensor(PyTuple_GET_ITEM(inputs, i)) < 0)
+        if (check_tensor(PyTuple_GET_ITEM(inputs, i)) < 0) {
+            Py_DECREF(inputs);
             return NULL;
+        }
     return inputs;
 }
 
@@ -302,6 +304,7 @@ done:
         PyMem_Free(stack);
     Py_DECREF(inputs);
     Py_DECREF(ctx);
+    Py_XDECREF(raw);
     Py_DECREF(data);
     return out;
 fail:
@@ -386,12 +389,16 @@ static PyObject *consumer_counts(PyObject *module, PyObject *roots)
             goto fail;
     }
     while (stack.size) {
-        PyObject *t = stack.items[--stack.size], *inputs = inputs_of(SLOT(t, T_grad_fn));
+        /* hashing a Tensor subclass may run Python code, so t's node is checked again */
+        PyObject *t = stack.items[--stack.size], *ctx = node_of(t), *inputs = NULL;
+        if (ctx == Py_None)
+            PyErr_SetString(PyExc_RuntimeError, "a tensor's grad_fn was removed while its graph was being walked");
+        else if (ctx != NULL)
+            inputs = inputs_of(ctx);
         if (inputs == NULL) {
             Py_DECREF(t);
             goto fail;
         }
-        Py_INCREF(inputs);
         Py_DECREF(t);
         for (Py_ssize_t i = 0; i < PyTuple_GET_SIZE(inputs); i++) {
             PyObject *p = PyTuple_GET_ITEM(inputs, i), *ctx = node_of(p);
@@ -505,7 +512,6 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             goto fail;
         }
         Py_INCREF(ctx);
-        Py_INCREF(inputs);
         Py_ssize_t k = PyTuple_GET_SIZE(inputs);
         PyObject *g = PyDict_GetItemWithError(pending, t);
         if (g == NULL) { /* no gradient reached it (nothing needed one), but its inputs are still visited */
