@@ -153,7 +153,7 @@ static PyObject *apply(PyObject *module, PyObject *const *args, size_t nargsf, P
         PyErr_SetString(PyExc_TypeError, "apply() needs the Function class first");
         return NULL;
     }
-    PyObject *cls = args[0], *inputs = NULL, *ctx = NULL, *raw = NULL, *data = NULL, *out = NULL;
+    PyObject *cls = args[0], *inputs = NULL, *ctx = NULL, *raw = NULL, *data = NULL, *out = NULL, *result = NULL;
     Py_ssize_t n = nargs - 1;
     PyObject *small[STACK], **stack = small;
     Py_ssize_t filled = 0;
@@ -298,15 +298,8 @@ static PyObject *apply(PyObject *module, PyObject *const *args, size_t nargsf, P
     set_slot(out, T_grad_fn, Py_None);
     set_slot(out, T_requires_grad, Py_False);
 done:
-    for (Py_ssize_t i = 0; i < filled; i++)
-        Py_DECREF(stack[i]);
-    if (stack != small)
-        PyMem_Free(stack);
-    Py_DECREF(inputs);
-    Py_DECREF(ctx);
-    Py_XDECREF(raw);
-    Py_DECREF(data);
-    return out;
+    result = out;
+    out = NULL;
 fail:
     for (Py_ssize_t i = 0; i < filled; i++)
         Py_DECREF(stack[i]);
@@ -317,7 +310,7 @@ fail:
     Py_XDECREF(raw);
     Py_XDECREF(data);
     Py_XDECREF(out);
-    return NULL;
+    return result;
 }
 
 /* ------------------------------------------------------------------ the backward walk */

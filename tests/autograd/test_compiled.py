@@ -26,7 +26,7 @@ needs_extension = pytest.mark.skipif(not compiled.available(), reason="the C ext
 
 
 def test_the_extension_is_built_wherever_a_c_compiler_is():
-    cc = (sysconfig.get_config_var("CC") or "cc").split()[0]
+    cc = (os.environ.get("CC") or sysconfig.get_config_var("CC") or "cc").split()[0]
     if shutil.which(cc) is None:
         pytest.skip(f"no C compiler ({cc}): chainrule runs on its Python loops")
     assert compiled.available(), "pip install built no autograd._speedups although a compiler is here"
