@@ -8,6 +8,9 @@
 - Both chains also run on ``bare_tape``: chainrule's arithmetic recorded and walked back by the least
   Python that can do it, the floor for an engine in Python.
 - long chain: the backward pass alone over 10⁵ nodes (y ← y·1.0001 + 0.5, repeated), against PyTorch.
+
+Each also times chainrule on its Python loops (``chainrule-py``, under ``autograd.compiled.disabled()``),
+so the table shows what the compiled ones buy.
 """
 
 from __future__ import annotations
