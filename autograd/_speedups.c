@@ -684,9 +684,12 @@ static PyMethodDef methods[] = {
      "tensor_rule, one_per_input, checked): the classes and Python helpers the loops use."},
     {"saved_tensors", saved_tensors, METH_O, "saved_tensors(ctx): Context.saved_tensors, compiled."},
     {"apply", (PyCFunction)(void (*)(void))apply, METH_FASTCALL | METH_KEYWORDS,
-     "apply(cls, *inputs, **attrs): Function.apply, compiled."},
-    {"consumer_counts", consumer_counts, METH_O, "consumer_counts(roots): engine._consumer_counts, compiled."},
-    {"walk", (PyCFunction)(void (*)(void))walk, METH_FASTCALL, "walk(...): engine._walk, compiled."},
+     "Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad "
+     "(function.py's Function.apply, compiled)."},
+    {"consumer_counts", consumer_counts, METH_O, "For each non-leaf tensor above ``roots``: how many graph edges consume it "
+     "(engine._consumer_counts, compiled)."},
+    {"walk", (PyCFunction)(void (*)(void))walk, METH_FASTCALL, "The backward pass proper: take a ready tensor, run its node's rule, hand each input its gradient "
+     "(engine._walk, compiled; same arguments)."},
     {"is_passing", is_passing, METH_O,
      "is_passing(a): whether walk() holds a reference to ``a`` because it is handing it to a rule now."},
     {NULL, NULL, 0, NULL},
