@@ -509,7 +509,7 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         PyObject *g = PyDict_GetItemWithError(pending, t);
         if (g == NULL) { /* no gradient reached it (nothing needed one), but its inputs are still visited */
             if (PyErr_Occurred() || (downstream = PyTuple_New(k)) == NULL)
-                goto next;
+                goto node_failed;
             for (Py_ssize_t i = 0; i < k; i++)
                 PyTuple_SET_ITEM(downstream, i, Py_NewRef(Py_None));
         } else {
@@ -519,33 +519,33 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (hooked == 0)
                 hooked = capture != Py_None;
             if (hooked < 0)
-                goto next;
+                goto node_failed;
             if (hooked) {
                 PyObject *call[6] = {t, g, arrays_obj, stored, capture, captured};
                 PyObject *seen = PyObject_Vectorcall(visit, call, 6, NULL);
                 if (seen == NULL || PyDict_SetItem(pending, t, seen) < 0) {
                     Py_XDECREF(seen);
-                    goto next;
+                    goto node_failed;
                 }
                 Py_DECREF(seen);
             }
             PyObject *saved = get_slot(ctx, C_saved, "_saved");
             if (saved == NULL)
-                goto next;
+                goto node_failed;
             if (saved == Py_None) { /* released by an earlier backward */
                 PyErr_SetObject(PyExc_RuntimeError, freed_graph);
-                goto next;
+                goto node_failed;
             }
             PyObject *epoch = get_slot(ctx, C_epoch, "epoch");
             if (epoch == NULL)
-                goto next;
+                goto node_failed;
             int stale = epoch == never ? 0 : PyObject_RichCompareBool(epoch, now, Py_LT);
             if (stale < 0)
-                goto next;
+                goto node_failed;
             if (stale) {
                 PyObject *r = PyObject_CallMethodNoArgs(ctx, s_check_saved);
                 if (r == NULL)
-                    goto next;
+                    goto node_failed;
                 Py_DECREF(r);
             }
             /* pending.pop(t): the rule may then hold the only other reference (see ops.scratch) */
@@ -553,17 +553,17 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             if (g == NULL) {
                 if (!PyErr_Occurred())
                     PyErr_SetObject(PyExc_KeyError, t);
-                goto next;
+                goto node_failed;
             }
             Py_INCREF(g);
             if (PyDict_DelItem(pending, t) < 0) {
                 Py_DECREF(g);
-                goto next;
+                goto node_failed;
             }
             downstream = run_rule(ctx, t, g, arrays, arrays_obj, k);
             Py_DECREF(g);
             if (downstream == NULL)
-                goto next;
+                goto node_failed;
             if (!retain)
                 set_slot(ctx, C_saved, Py_None);
         }
@@ -571,11 +571,11 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             PyObject *inp = PyTuple_GET_ITEM(inputs, i), *gi = PyTuple_GET_ITEM(downstream, i), *into;
             PyObject *node = node_of(inp);
             if (node == NULL)
-                goto next;
+                goto node_failed;
             if (node != Py_None) {
                 Py_ssize_t left = count_add(consumers, inp, -1);
                 if (left < 0 || (left == 0 && push(&stack, inp) < 0))
-                    goto next;
+                    goto node_failed;
                 into = pending;
             } else {
                 into = leaves;
@@ -584,7 +584,7 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
                 continue;
             int wants = wants_grad(inp);
             if (wants < 0)
-                goto next;
+                goto node_failed;
             if (!wants)
                 continue;
             if (!anomaly && plain(gi, inp, arrays)) {
@@ -592,18 +592,21 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
             } else {
                 PyObject *call[6] = {ctx, t, downstream, inp, gi, arrays_obj};
                 if ((gi = PyObject_Vectorcall(checked, call, 6, NULL)) == NULL)
-                    goto next;
+                    goto node_failed;
             }
             PyObject *prev = PyDict_GetItemWithError(into, inp);
             if (prev == NULL && PyErr_Occurred()) {
                 Py_DECREF(gi);
-                goto next;
+                goto node_failed;
             }
-            if (prev != NULL)
+            if (prev != NULL) { /* held while Tensor.__add__ (Python) runs: it could change the dict */
+                Py_INCREF(prev);
                 Py_SETREF(gi, PyNumber_Add(prev, gi));
+                Py_DECREF(prev);
+            }
             if (gi == NULL || PyDict_SetItem(into, inp, gi) < 0) {
                 Py_XDECREF(gi);
-                goto next;
+                goto node_failed;
             }
             Py_DECREF(gi);
         }
@@ -612,7 +615,7 @@ static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
         Py_DECREF(ctx);
         Py_DECREF(t);
         continue;
-    next:
+    node_failed:
         Py_XDECREF(downstream);
         Py_DECREF(inputs);
         Py_DECREF(ctx);

@@ -67,6 +67,7 @@ class Context:
         return self._saved_as_tensors()
 
     def _saved_as_tensors(self) -> tuple[Tensor, ...]:
+        """``saved_tensors`` on the graph-building path (apart for the compiled property to call)."""
         out = self.output
         tensors = []
         for s in self._saved:
