@@ -87,7 +87,7 @@ def _leaf(values: Any) -> autograd.Tensor:
 
 def test_readme_snippet() -> None:
     namespace: dict[str, Any] = {}
-    exec(compile(README_SNIPPET, "README.md", "exec"), namespace)
+    exec(compile(README_SNIPPET, "<README.md snippet>", "exec"), namespace)
     namespace["test_softplus"]()
     namespace["test_softplus_times_weight_broadcasts"]()
 
