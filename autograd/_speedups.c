@@ -81,6 +81,15 @@ static int wants_grad(PyObject *t)
     return v == NULL ? -1 : is_true(v);
 }
 
+/* 0 once setup() has run; else -1 with an error (the classes are needed before anything else). */
+static int set_up(void)
+{
+    if (Tensor != NULL)
+        return 0;
+    PyErr_SetString(PyExc_RuntimeError, "autograd._speedups is used before setup(); import autograd first");
+    return -1;
+}
+
 static int check_tensor(PyObject *t)
 {
     if (PyObject_TypeCheck(t, Tensor))
@@ -149,6 +158,8 @@ static PyObject *apply(PyObject *module, PyObject *const *args, size_t nargsf, P
 {
     Py_ssize_t nargs = PyVectorcall_NARGS(nargsf);
     Py_ssize_t nkw = kwnames == NULL ? 0 : PyTuple_GET_SIZE(kwnames);
+    if (set_up() < 0)
+        return NULL;
     if (nargs < 1) {
         PyErr_SetString(PyExc_TypeError, "apply() needs the Function class first");
         return NULL;
@@ -369,7 +380,7 @@ static PyObject *consumer_counts(PyObject *module, PyObject *roots)
 {
     PyObject *consumers = PyDict_New(), *zero = PyLong_FromLong(0), *seq = PySequence_Fast(roots, "roots");
     Stack stack = {0};
-    if (consumers == NULL || zero == NULL || seq == NULL)
+    if (set_up() < 0 || consumers == NULL || zero == NULL || seq == NULL)
         goto fail;
     for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(seq); i++) {
         PyObject *r = PySequence_Fast_GET_ITEM(seq, i), *ctx;
@@ -442,7 +453,8 @@ static int plain(PyObject *g, PyObject *inp, int arrays)
     if (!PyArray_CheckExact(g))
         return 0;
     PyArrayObject *a = (PyArrayObject *)g;
-    return PyArray_NDIM(a) == PyArray_NDIM(w) && PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(w), PyArray_NDIM(a));
+    return PyArray_NDIM(a) == PyArray_NDIM(w)
+           && PyArray_CompareLists(PyArray_DIMS(a), PyArray_DIMS(w), PyArray_NDIM(a));
 }
 
 /* The node's rule, called with its upstream gradient g: one gradient per input, as a tuple (new ref). */
@@ -478,6 +490,8 @@ static PyObject *run_rule(PyObject *ctx, PyObject *t, PyObject *g, int arrays, P
 
 static PyObject *walk(PyObject *module, PyObject *const *args, Py_ssize_t nargs)
 {
+    if (set_up() < 0)
+        return NULL;
     if (nargs != 11) {
         PyErr_SetString(PyExc_TypeError, "walk() takes 11 arguments");
         return NULL;
@@ -633,6 +647,8 @@ fail:
 
 static PyObject *saved_tensors(PyObject *module, PyObject *ctx)
 {
+    if (set_up() < 0)
+        return NULL;
     if (!PyObject_TypeCheck(ctx, Context)) {
         PyErr_Format(PyExc_TypeError, "saved_tensors of a %.100s", Py_TYPE(ctx)->tp_name);
         return NULL;
@@ -689,9 +705,11 @@ static PyMethodDef methods[] = {
     {"apply", (PyCFunction)(void (*)(void))apply, METH_FASTCALL | METH_KEYWORDS,
      "Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad "
      "(function.py's Function.apply, compiled)."},
-    {"consumer_counts", consumer_counts, METH_O, "For each non-leaf tensor above ``roots``: how many graph edges consume it "
-     "(engine._consumer_counts, compiled)."},
-    {"walk", (PyCFunction)(void (*)(void))walk, METH_FASTCALL, "The backward pass proper: take a ready tensor, run its node's rule, hand each input its gradient "
+    {"consumer_counts", consumer_counts, METH_O,
+     "For each non-leaf tensor above ``roots``: how many graph edges consume it (engine._consumer_counts, "
+     "compiled)."},
+    {"walk", (PyCFunction)(void (*)(void))walk, METH_FASTCALL,
+     "The backward pass proper: take a ready tensor, run its node's rule, hand each input its gradient "
      "(engine._walk, compiled; same arguments)."},
     {"is_passing", is_passing, METH_O,
      "is_passing(a): whether walk() holds a reference to ``a`` because it is handing it to a rule now."},
@@ -713,8 +731,8 @@ PyMODINIT_FUNC PyInit__speedups(void)
     struct {
         PyObject **name;
         const char *text;
-    } names[] = {{&s_enabled, "enabled"}, {&s_arrays, "arrays"},     {&s_anomaly, "anomaly"},
-                 {&s_now, "now"},
+    } names[] = {{&s_enabled, "enabled"},     {&s_arrays, "arrays"},
+                 {&s_anomaly, "anomaly"},     {&s_now, "now"},
                  {&s_forward, "forward"},     {&s_backward, "backward"},
                  {&s_arrays_ok, "arrays_ok"}, {&s_hooks, "_hooks"},
                  {&s_retains_grad, "_retains_grad"}, {&s_check_saved, "check_saved"},
