@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
+from typing import Any, NamedTuple
 
 from . import engine, function
 from .anomaly import creation_site
@@ -30,7 +31,21 @@ try:
 except ImportError:  # not built: no compiler at install, or an interpreter it was not built for
     _speedups = None
 
-_PYTHON = Function.__dict__["apply"], engine._walk, engine._consumer_counts, Context.__dict__["saved_tensors"]
+class _Loops(NamedTuple):
+    """One set of the loops, as installed: on the classes and modules that call them."""
+
+    apply: Any
+    walk: Any
+    consumer_counts: Any
+    saved_tensors: Any
+    held_by_engine: Any
+
+
+_PYTHON = _Loops(Function.__dict__["apply"], engine._walk, engine._consumer_counts,
+                 Context.__dict__["saved_tensors"], scratch.not_held)
+_COMPILED = None if _speedups is None else _Loops(
+    classmethod(_speedups.apply), _speedups.walk, _speedups.consumer_counts,
+    property(_speedups.saved_tensors, doc=_PYTHON.saved_tensors.__doc__), _speedups.is_passing)
 
 
 def available() -> bool:
@@ -40,31 +55,31 @@ def available() -> bool:
 
 def active() -> bool:
     """True while ops and backward run on the compiled loops."""
-    return engine._walk is not _PYTHON[1]
+    return engine._walk is not _PYTHON.walk
 
 
 def use(compiled: bool) -> None:
     """Run on the compiled loops (if available) or on the Python ones, from now on."""
-    if compiled and _speedups is not None:
-        Function.apply = classmethod(_speedups.apply)
-        engine._walk, engine._consumer_counts = _speedups.walk, _speedups.consumer_counts
-        Context.saved_tensors = property(_speedups.saved_tensors, doc=_PYTHON[3].__doc__)
-        scratch.held_by_engine = _speedups.is_passing
-    else:
-        Function.apply = _PYTHON[0]
-        engine._walk, engine._consumer_counts, Context.saved_tensors = _PYTHON[1:]
-        scratch.held_by_engine = scratch.not_held
+    loops = _COMPILED if compiled and _COMPILED is not None else _PYTHON
+    Function.apply, Context.saved_tensors = loops.apply, loops.saved_tensors
+    engine._walk, engine._consumer_counts = loops.walk, loops.consumer_counts
+    scratch.held_by_engine = loops.held_by_engine
 
 
 @contextlib.contextmanager
-def disabled() -> Iterator[None]:
-    """Run on the Python loops inside the block: to step through them, or to compare the two."""
+def using(compiled: bool) -> Iterator[None]:
+    """``use(compiled)`` inside the block, and the loops that ran before it after."""
     was = active()
-    use(False)
+    use(compiled)
     try:
         yield
     finally:
         use(was)
+
+
+def disabled() -> contextlib.AbstractContextManager[None]:
+    """Run on the Python loops inside the block: to step through them, or to compare the two."""
+    return using(False)
 
 
 if _speedups is not None:

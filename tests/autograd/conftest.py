@@ -10,7 +10,5 @@ ENGINES = ["compiled", "python"] if compiled.available() else ["python"]
 @pytest.fixture(scope="module", autouse=True, params=ENGINES)
 def engine(request):
     """The loops a module's tests run on; module-scoped, so hypothesis's tests may use it."""
-    was = compiled.active()
-    compiled.use(request.param == "compiled")
-    yield request.param
-    compiled.use(was)
+    with compiled.using(request.param == "compiled"):
+        yield request.param

@@ -20,6 +20,7 @@ import autograd
 from autograd import compiled, engine
 from autograd.function import Context, Function
 from autograd.grad_mode import state
+from autograd.ops import scratch
 from autograd.testing import broadcastable_shapes, tensors
 
 needs_extension = pytest.mark.skipif(not compiled.available(), reason="the C extension is not built")
@@ -40,17 +41,22 @@ def test_chainrule_pure_python_in_the_environment_selects_the_python_loops(value
     assert done.stdout.strip() == str(compiled.available() and not value)
 
 
+def _installed():
+    return (Function.__dict__["apply"], engine._walk, engine._consumer_counts, Context.__dict__["saved_tensors"],
+            scratch.held_by_engine)
+
+
 @needs_extension
 def test_disabled_swaps_every_loop_and_puts_them_back():
-    compiled.use(True)
-    fast = Function.__dict__["apply"], engine._walk, engine._consumer_counts, Context.__dict__["saved_tensors"]
-    with compiled.disabled():
-        assert not compiled.active()
-        slow = Function.__dict__["apply"], engine._walk, engine._consumer_counts, Context.__dict__["saved_tensors"]
-        assert all(a is not b for a, b in zip(fast, slow, strict=True))
-        assert all(getattr(f, "__module__", "") != "autograd._speedups" for f in slow[1:3])
-    assert compiled.active()
-    assert engine._walk is fast[1] and Function.__dict__["apply"].__func__ is fast[0].__func__
+    with compiled.using(True):
+        fast = _installed()
+        with compiled.disabled():
+            assert not compiled.active()
+            slow = _installed()
+            assert all(a is not b for a, b in zip(fast, slow, strict=True))
+            assert all(getattr(f, "__module__", "") != "autograd._speedups" for f in slow[1:3])
+        assert compiled.active()
+        assert _installed() == fast
 
 
 _STEPS = {  # name: (arity, op); numbers on either side, broadcasting, 0-d tensors, attrs, fan-out
@@ -115,12 +121,8 @@ def test_random_graphs_give_identical_values_and_gradients_on_both_loops(data):
     run = _random_program(data)
     with compiled.disabled():
         slow, slow_root = run()
-    was = compiled.active()
-    compiled.use(True)
-    try:
+    with compiled.using(True):
         fast, fast_root = run()
-    finally:
-        compiled.use(was)
     np.testing.assert_array_equal(fast_root.data, slow_root.data)
     assert fast_root.requires_grad == slow_root.requires_grad
     assert len(fast) == len(slow)
@@ -153,12 +155,8 @@ def test_a_number_beside_a_float_tensor_becomes_a_constant_of_its_dtype(dtype, n
 def test_numbers_the_fast_lift_leaves_to_the_general_one_come_out_the_same(make):
     with compiled.disabled():
         slow = make()
-    was = compiled.active()
-    compiled.use(True)
-    try:
+    with compiled.using(True):
         fast = make()
-    finally:
-        compiled.use(was)
     assert fast.dtype == slow.dtype
     np.testing.assert_array_equal(fast.data, slow.data)
 
