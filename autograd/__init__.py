@@ -31,6 +31,7 @@ from .creation import (
 )
 from .dtypes import get_default_dtype, set_default_dtype
 from .engine import backward, grad
+from .errors import ShapeError
 from .function import Context, Function, once_differentiable
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import (
@@ -97,7 +98,7 @@ from .tensor import Tensor, tensor
 clamp = clip
 
 __all__ = [
-    "Context", "Function", "Tensor", "abs", "add", "arange", "argmax", "argmin", "backward", "broadcast_to",
+    "Context", "Function", "ShapeError", "Tensor", "abs", "add", "arange", "argmax", "argmin", "backward", "broadcast_to",
     "cast", "cat", "clamp", "clip", "compiled", "concatenate", "cos", "default_generator", "detect_anomaly", "div", "dot",
     "empty", "enable_grad", "eq", "exp", "expand", "expm1", "eye", "flatten", "full", "functional", "ge",
     "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt", "is_anomaly_enabled",
