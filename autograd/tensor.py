@@ -384,6 +384,157 @@ class Tensor:
 
     clamp = clip
 
+    # ------------------------------------------------------------------ shape, rounding, maths and sorting
+    def repeat(self, *sizes: Any) -> Tensor:
+        return ops.repeat(self, *sizes)
+
+    def flip(self, *dims: Any, axis: Any = None) -> Tensor:
+        return ops.flip(self, (dims[0] if len(dims) == 1 else dims) if dims else None, axis=axis)
+
+    def roll(self, shifts: Any, dims: Any = None, *, axis: Any = None) -> Tensor:
+        return ops.roll(self, shifts, dims, axis=axis)
+
+    def unflatten(self, dim: int, sizes: Any) -> Tensor:
+        return ops.unflatten(self, dim, sizes)
+
+    def repeat_interleave(self, repeats: Any, dim: int | None = None, *, axis: int | None = None,
+                          output_size: int | None = None) -> Tensor:
+        return ops.repeat_interleave(self, repeats, dim, axis=axis, output_size=output_size)
+
+    def diag(self, diagonal: int = 0) -> Tensor:
+        return ops.diag(self, diagonal)
+
+    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+        return ops.diagonal(self, offset, dim1, dim2)
+
+    def trace(self) -> Tensor:
+        return ops.trace(self)
+
+    def chunk(self, chunks: int, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+        return ops.chunk(self, chunks, dim, axis=axis)
+
+    def tensor_split(self, indices_or_sections: Any, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+        return ops.tensor_split(self, indices_or_sections, dim, axis=axis)
+
+    def floor(self) -> Tensor:
+        return ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return ops.ceil(self)
+
+    def round(self, decimals: int = 0) -> Tensor:
+        return ops.round(self, decimals)
+
+    def trunc(self) -> Tensor:
+        return ops.trunc(self)
+
+    def frac(self) -> Tensor:
+        return ops.frac(self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(other, self)
+
+    def floor_divide(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __mod__(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return ops.remainder(other, self)
+
+    def remainder(self, other: Any) -> Tensor:
+        return ops.remainder(self, other)
+
+    def fmod(self, other: Any) -> Tensor:
+        return ops.fmod(self, other)
+
+    def rsqrt(self) -> Tensor:
+        return ops.rsqrt(self)
+
+    def square(self) -> Tensor:
+        return ops.square(self)
+
+    def log2(self) -> Tensor:
+        return ops.log2(self)
+
+    def log10(self) -> Tensor:
+        return ops.log10(self)
+
+    def exp2(self) -> Tensor:
+        return ops.exp2(self)
+
+    def tan(self) -> Tensor:
+        return ops.tan(self)
+
+    def asin(self) -> Tensor:
+        return ops.asin(self)
+
+    def acos(self) -> Tensor:
+        return ops.acos(self)
+
+    def atan(self) -> Tensor:
+        return ops.atan(self)
+
+    def atan2(self, other: Any) -> Tensor:
+        return ops.atan2(self, other)
+
+    def sinh(self) -> Tensor:
+        return ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return ops.cosh(self)
+
+    def asinh(self) -> Tensor:
+        return ops.asinh(self)
+
+    def acosh(self) -> Tensor:
+        return ops.acosh(self)
+
+    def atanh(self) -> Tensor:
+        return ops.atanh(self)
+
+    def logaddexp(self, other: Any) -> Tensor:
+        return ops.logaddexp(self, other)
+
+    def copysign(self, other: Any) -> Tensor:
+        return ops.copysign(self, other)
+
+    def hypot(self, other: Any) -> Tensor:
+        return ops.hypot(self, other)
+
+    def lerp(self, end: Any, weight: Any) -> Tensor:
+        return ops.lerp(self, end, weight)
+
+    def clamp_min(self, min: Any) -> Tensor:
+        return ops.clamp_min(self, min)
+
+    def clamp_max(self, max: Any) -> Tensor:
+        return ops.clamp_max(self, max)
+
+    def sort(self, dim: int | None = None, descending: bool = False, stable: bool = False, *,
+             axis: int | None = None) -> Any:
+        return ops.sort(self, dim, descending, stable, axis=axis)
+
+    def argsort(self, dim: int | None = None, descending: bool = False, stable: bool = False, *,
+                axis: int | None = None) -> Tensor:
+        return ops.argsort(self, dim, descending, stable, axis=axis)
+
+    def topk(self, k: int, dim: int | None = None, largest: bool = True, sorted: bool = True, *,
+             axis: int | None = None) -> Any:
+        return ops.topk(self, k, dim, largest, sorted, axis=axis)
+
+    def kthvalue(self, k: int, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
+                 keepdims: bool | None = None) -> Any:
+        return ops.kthvalue(self, k, dim, keepdim, axis=axis, keepdims=keepdims)
+
+    def median(self, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
+               keepdims: bool | None = None) -> Any:
+        return ops.median(self, dim, keepdim, axis=axis, keepdims=keepdims)
+
     # ------------------------------------------------------------------ reductions
     def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
         return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)

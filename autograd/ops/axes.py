@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 Axis = int | tuple[int, ...] | None
@@ -26,3 +28,10 @@ def normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
     if len(set(out)) != len(out):
         raise ValueError(f"repeated axis in {axis}")
     return tuple(sorted(out))
+
+
+def dim_or_axis(dim: Any, axis: Any, default: Any = None) -> Any:
+    """The axis given as PyTorch's ``dim`` or NumPy's ``axis`` (not both), else ``default``."""
+    if dim is not None and axis is not None:
+        raise TypeError("pass either dim or axis, not both")
+    return default if dim is None and axis is None else (dim if dim is not None else axis)

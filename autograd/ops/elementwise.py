@@ -94,11 +94,6 @@ class Div(Function):
         return grad_a, -grad_a * y if ctx.inputs[1].requires_grad else None
 
 
-def div(a: Any, b: Any) -> Tensor:
-    """a / b, broadcasting."""
-    return Div.apply(a, b)
-
-
 class Neg(Function):
     """y = −x;  ∂y/∂x = −1"""
 

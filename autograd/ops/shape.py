@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
-from .axes import normalize_axis
+from .axes import dim_or_axis, normalize_axis
 from .elementwise import _tensor
+from .indexing import IndexAdd
 
 
 class Reshape(Function):
@@ -130,7 +133,7 @@ def broadcast_to(x: Any, shape: Any) -> Tensor:
 def expand(x: Any, *sizes: Any) -> Tensor:
     """PyTorch's ``expand``: broadcast to ``sizes``; −1 keeps a dimension."""
     x = _tensor(x)
-    sizes = tuple(sizes[0]) if len(sizes) == 1 and isinstance(sizes[0], Sequence) else sizes
+    sizes = _sizes(sizes)
     lead = len(sizes) - x.ndim
     shape = tuple(x.shape[i - lead] if s == -1 else s for i, s in enumerate(sizes))
     return broadcast_to(x, shape)
@@ -220,11 +223,20 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> 
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
             raise ValueError(f"split sizes {sizes} do not add up to dimension {dim} of size {n}")
+    return _pieces(x, dim, [int(b) for b in np.cumsum([0] + sizes)])
+
+
+def _pieces(x: Tensor, dim: int, bounds: Sequence[int]) -> tuple[Tensor, ...]:
+    """The slices ``x[bounds[i]:bounds[i + 1]]`` along ``dim``, as Python slices them."""
     lead = (slice(None),) * dim
-    starts = np.cumsum([0] + sizes)
-    return tuple(x[lead + (slice(int(starts[i]), int(starts[i + 1])),)] for i in range(len(sizes)))
+    return tuple(x[lead + (slice(a, b),)] for a, b in pairwise(bounds))
 
 
+def _sizes(sizes: tuple[Any, ...]) -> tuple[int, ...]:
+    """Sizes given as ``f(2, 3)`` or ``f((2, 3))``, as PyTorch's size arguments."""
+    if len(sizes) == 1 and isinstance(sizes[0], Sequence | np.ndarray | Tensor):
+        sizes = tuple(np.asarray(sizes[0]).tolist())
+    return tuple(int(s) for s in sizes)
 
 
 class Pad(Function):
@@ -242,12 +254,257 @@ class Pad(Function):
         return grad[ctx.inner]
 
 
-def pad(x: Any, pad_width: Any, mode: str = "constant", constant_values: float = 0.0) -> Tensor:
-    """Pad with a constant, ``pad_width`` as in ``np.pad`` (``((before, after), ...)`` per axis)."""
-    if mode != "constant":
-        raise ValueError(f"only mode='constant' is supported, got {mode!r}")
+_MODES = {"constant": "constant", "reflect": "reflect", "replicate": "replicate", "circular": "circular",
+          "edge": "replicate", "wrap": "circular"}  # the last two: NumPy's names
+
+
+def pad(x: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
+        constant_values: float | None = None) -> Tensor:
+    """Pad, or crop where a width is negative, as ``torch.nn.functional.pad``.
+
+    ``pad`` is PyTorch's flat sequence, last dimension first: ``(left, right, top, bottom, ...)``.
+    ``np.pad``'s spellings are accepted where they cannot be misread: one int for every side of
+    every axis, or ``(before, after)`` pairs, first axis first. ``mode`` is ``'constant'``
+    (``value``, NumPy's ``constant_values``), ``'reflect'``, ``'replicate'`` or ``'circular'``;
+    unlike PyTorch's, these pad any number of dimensions. Negative widths crop first.
+
+    >>> import autograd
+    >>> autograd.pad(autograd.tensor([[1.0, 2.0, 3.0]]), (2, -1), mode="reflect")
+    tensor([[3., 2., 1., 2.]], dtype=float32)
+    """
     x = _tensor(x)
-    widths = np.broadcast_to(np.asarray(pad_width, dtype=np.int64), (x.ndim, 2))
+    if mode not in _MODES:
+        raise ValueError(f"pad mode must be one of {sorted(_MODES)}, got {mode!r}")
+    mode = _MODES[mode]
+    if value is not None and constant_values is not None:
+        raise TypeError("pass either value or constant_values, not both")
+    value = value if value is not None else constant_values
+    if mode != "constant" and value is not None:
+        raise ValueError(f"padding mode {mode!r} doesn't take a value argument")
+    widths = _pad_widths(pad, x.ndim)
+    inner = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, x.shape, strict=True))
+    for (lo, hi), n in zip(widths, x.shape, strict=True):
+        if n - max(-lo, 0) - max(-hi, 0) < 0:
+            raise ShapeError(f"pad widths {(lo, hi)} crop more than the {n} elements of a dimension")
     if (widths < 0).any():
-        raise ValueError(f"pad widths must be non-negative, got {pad_width}")
-    return Pad.apply(x, pad_width=widths, value=constant_values)
+        x = x[inner]
+    widths = np.maximum(widths, 0)
+    if not widths.any():
+        return x
+    if mode == "constant":
+        return Pad.apply(x, pad_width=widths, value=0.0 if value is None else value)
+    for axis, ((lo, hi), n) in enumerate(zip(widths, x.shape, strict=True)):
+        if lo or hi:
+            x = x[(slice(None),) * axis + (_pad_index(mode, int(lo), int(hi), n),)]
+    return x
+
+
+def _pad_widths(pad: Any, ndim: int) -> np.ndarray:
+    """``(before, after)`` per axis, first axis first, from PyTorch's flat sequence or NumPy's spellings."""
+    if isinstance(pad, int | np.integer):
+        return np.full((ndim, 2), int(pad), dtype=np.int64)
+    items = list(pad)
+    if items and all(isinstance(p, Sequence | np.ndarray) for p in items):  # NumPy's (before, after) pairs
+        try:
+            return np.broadcast_to(np.asarray(items, dtype=np.int64), (ndim, 2)).copy()
+        except ValueError:
+            raise ShapeError(f"pad pairs {pad} do not fit a tensor of dimension {ndim}") from None
+    if len(items) % 2:
+        raise ValueError(f"padding length must be divisible by 2, got {len(items)} widths")
+    if len(items) > 2 * ndim:
+        raise ShapeError(f"padding length {len(items)} is too large for a tensor of dimension {ndim}")
+    widths = np.zeros((ndim, 2), dtype=np.int64)
+    for k in range(len(items) // 2):  # PyTorch's order: the last dimension first
+        widths[ndim - 1 - k] = items[2 * k], items[2 * k + 1]
+    return widths
+
+
+def _pad_index(mode: str, lo: int, hi: int, n: int) -> np.ndarray:
+    """For one axis, the input position that each output position copies."""
+    j = np.arange(-lo, n + hi)
+    if mode == "reflect":
+        if lo >= n or hi >= n:
+            raise ShapeError(f"reflect padding ({lo}, {hi}) must be less than the dimension's size {n}")
+        return np.abs(n - 1 - np.abs(n - 1 - np.abs(j)))
+    if n == 0:
+        raise ShapeError(f"{mode} padding needs a non-empty dimension")
+    if mode == "replicate":
+        return np.clip(j, 0, n - 1)
+    if lo > n or hi > n:
+        raise ShapeError(f"circular padding ({lo}, {hi}) wraps around a dimension of size {n} more than once")
+    return j % n
+
+
+def repeat(x: Any, *sizes: Any) -> Tensor:
+    """Tile ``x`` ``sizes[i]`` times along dimension i (PyTorch's ``repeat``, NumPy's ``tile``)."""
+    x = _tensor(x)
+    sizes = _sizes(sizes)
+    if len(sizes) < x.ndim:
+        raise ShapeError(f"repeat needs at least {x.ndim} sizes for a tensor of dimension {x.ndim}, got {sizes}")
+    if any(s < 0 for s in sizes):
+        raise ValueError(f"repeat sizes must be non-negative, got {sizes}")
+    shape = (1,) * (len(sizes) - x.ndim) + x.shape
+    spread = reshape(x, tuple(v for n in shape for v in (1, n)))  # (1, d₀, 1, d₁, …) → (r₀, d₀, r₁, d₁, …)
+    tiled = broadcast_to(spread, tuple(v for r, n in zip(sizes, shape, strict=True) for v in (r, n)))
+    return reshape(tiled, tuple(r * n for r, n in zip(sizes, shape, strict=True)))
+
+
+def flip(x: Any, dims: Any = None, *, axis: Any = None) -> Tensor:
+    """Reverse the order of elements along ``dims``."""
+    x = _tensor(x)
+    dims = dim_or_axis(dims, axis)
+    if dims is None:
+        raise TypeError("flip needs dims")
+    axes = normalize_axis(dims, x.ndim)
+    return x[tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))]
+
+
+def roll(x: Any, shifts: Any, dims: Any = None, *, axis: Any = None) -> Tensor:
+    """Shift elements cyclically by ``shifts`` along ``dims`` (over the flattened tensor if no dims)."""
+    x = _tensor(x)
+    dims = dim_or_axis(dims, axis)
+    if dims is None:
+        return reshape(roll(flatten(x), shifts, 0), x.shape)
+    shifts = (shifts,) if isinstance(shifts, int | np.integer) else tuple(shifts)
+    dims = (dims,) if isinstance(dims, int | np.integer) else tuple(dims)
+    if len(shifts) != len(dims):
+        raise ValueError(f"roll needs one shift per dim, got shifts {shifts} and dims {dims}")
+    for shift, dim in zip(shifts, dims, strict=True):
+        (a,) = normalize_axis(dim, x.ndim) or (0,)
+        n = x.shape[a] if x.ndim else 1
+        if n and shift % n:
+            x = concatenate(_pieces(x, a, [0, n - shift % n, n])[::-1], a)
+    return x
+
+
+def unflatten(x: Any, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dimension ``dim`` into ``sizes`` (one of them may be −1)."""
+    x = _tensor(x)
+    (d,) = normalize_axis(dim, x.ndim)
+    return reshape(x, x.shape[:d] + tuple(sizes) + x.shape[d + 1:])
+
+
+def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *, axis: int | None = None,
+                      output_size: int | None = None) -> Tensor:
+    """Repeat each element ``repeats`` times (an int, or one count per element) along ``dim``.
+
+    Without ``dim`` the tensor is flattened first. ``repeat_interleave(counts)`` alone gives the
+    int64 indices ``0, 0, …, 1, …`` that ``counts`` describes, as PyTorch's.
+    """
+    x = _tensor(x)
+    if repeats is None:
+        if x.ndim != 1 or x.dtype.kind not in "iu":
+            raise ValueError(f"repeat_interleave(repeats) needs a 1-d integer tensor, got {x.dtype} of shape {x.shape}")
+        return Tensor._constant(_repeat_index(x.data, len(x.data), output_size))
+    dim = dim_or_axis(dim, axis)
+    if dim is None:
+        x, dim = flatten(x), 0
+    (a,) = normalize_axis(dim, x.ndim) or (0,)
+    x = x if x.ndim else reshape(x, (1,))
+    index = _repeat_index(np.asarray(repeats.data if isinstance(repeats, Tensor) else repeats), x.shape[a],
+                          output_size)
+    return x[(slice(None),) * a + (index,)]
+
+
+def _repeat_index(repeats: np.ndarray, n: int, output_size: int | None) -> np.ndarray:
+    if repeats.dtype.kind not in "iu" or repeats.ndim > 1:
+        raise ValueError(f"repeats must be an int or a 1-d integer tensor, got {repeats.dtype} of shape {repeats.shape}")
+    if (repeats < 0).any():
+        raise ValueError("repeats can not be negative")
+    if repeats.ndim == 1 and repeats.size not in (1, n):
+        raise ShapeError(f"repeats must have {n} elements (or 1), got {repeats.size}")
+    index = np.repeat(np.arange(n, dtype=np.int64), repeats)
+    if output_size is not None and output_size != index.size:
+        raise ValueError(f"output_size {output_size} differs from the {index.size} repeated elements")
+    return index
+
+
+def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal of the (dim1, dim2) planes, as the last dimension (above the main one for offset > 0)."""
+    x = _tensor(x)
+    if x.ndim < 2:
+        raise ShapeError(f"diagonal needs a tensor of at least 2 dimensions, got shape {x.shape}")
+    (d1,), (d2,) = normalize_axis(dim1, x.ndim), normalize_axis(dim2, x.ndim)
+    if d1 == d2:
+        raise ValueError(f"diagonal dimensions cannot be identical: {dim1}, {dim2}")
+    planes = transpose(x, tuple(i for i in range(x.ndim) if i not in (d1, d2)) + (d1, d2))
+    rows, cols = _diagonal_index(x.shape[d1], x.shape[d2], offset)
+    return planes[..., rows, cols]
+
+
+def _diagonal_index(n: int, m: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
+    k = np.arange(max(0, min(n - max(-offset, 0), m - max(offset, 0))))
+    return k + max(-offset, 0), k + max(offset, 0)
+
+
+def diag(x: Any, diagonal: int = 0) -> Tensor:
+    """A 1-d tensor as the ``diagonal``-th diagonal of a square matrix; a matrix's ``diagonal``-th diagonal."""
+    x = _tensor(x)
+    if x.ndim == 2:
+        rows, cols = _diagonal_index(*x.shape, diagonal)
+        return x[rows, cols]
+    if x.ndim != 1:
+        raise ShapeError(f"diag needs a 1-d or 2-d tensor, got shape {x.shape}")
+    m = x.shape[0] + abs(diagonal)
+    return IndexAdd.apply(x, index=_diagonal_index(m, m, diagonal), shape=(m, m))
+
+
+def trace(x: Any) -> Tensor:
+    """Sum of a matrix's main diagonal."""
+    x = _tensor(x)
+    if x.ndim != 2:
+        raise ShapeError(f"trace needs a matrix, got shape {x.shape}")
+    return diagonal(x).sum()
+
+
+def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
+    """Coordinate grids from 1-d tensors: ``indexing='ij'`` (matrix, PyTorch's default) or ``'xy'`` (Cartesian)."""
+    if len(tensors) == 1 and isinstance(tensors[0], list | tuple):
+        tensors = tuple(tensors[0])
+    xs = [_tensor(t) for t in tensors]
+    if indexing not in ("ij", "xy"):
+        raise ValueError(f"indexing must be 'ij' or 'xy', got {indexing!r}")
+    if any(x.ndim > 1 for x in xs):
+        raise ShapeError(f"meshgrid needs 0-d or 1-d tensors, got shapes {[x.shape for x in xs]}")
+    where = list(range(len(xs)))
+    if indexing == "xy" and len(xs) > 1:  # Cartesian: the first input varies along columns
+        where[0], where[1] = 1, 0
+    shape = [0] * len(xs)
+    for x, w in zip(xs, where, strict=True):
+        shape[w] = x.size
+    grids = []
+    for x, w in zip(xs, where, strict=True):
+        view = [1] * len(xs)
+        view[w] = x.size
+        grids.append(broadcast_to(reshape(x, tuple(view)), tuple(shape)))
+    return tuple(grids)
+
+
+def chunk(x: Any, chunks: int, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+    """At most ``chunks`` pieces of ⌈n / chunks⌉ elements along ``dim`` (the last may be smaller)."""
+    x = _tensor(x)
+    if chunks <= 0:
+        raise ValueError(f"chunk expects chunks to be greater than 0, got {chunks}")
+    (d,) = normalize_axis(dim_or_axis(axis, dim), x.ndim)
+    n = x.shape[d]
+    if n == 0:
+        return tensor_split(x, chunks, d)
+    return split(x, -(-n // chunks), d)
+
+
+def tensor_split(x: Any, indices_or_sections: Any, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+    """An int k: k pieces whose sizes differ by at most one (the first ones larger). A sequence: split before each index."""
+    x = _tensor(x)
+    (d,) = normalize_axis(dim_or_axis(axis, dim), x.ndim)
+    n = x.shape[d]
+    split_at = indices_or_sections
+    if isinstance(split_at, Tensor):
+        split_at = split_at.data.item() if split_at.ndim == 0 else split_at.data.tolist()
+    if isinstance(split_at, int | np.integer):
+        if split_at <= 0:
+            raise ValueError(f"number of sections must be larger than 0, got {split_at}")
+        size, extra = divmod(n, int(split_at))
+        bounds = [i * size + min(i, extra) for i in range(int(split_at) + 1)]
+    else:
+        bounds = [0, *(int(i) for i in split_at), n]
+    return _pieces(x, d, bounds)

@@ -467,4 +467,220 @@ METHODS = [
            torch_fn=lambda x: x.to(_torch().float64)),
 ]
 
-OPS: list[OpCase] = ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + METHODS
+
+
+def _tf() -> Any:
+    return _torch().nn.functional
+
+
+def _chunk_ref(a: np.ndarray, chunks: int, axis: int) -> tuple[np.ndarray, ...]:
+    return _split_ref(a, -(-a.shape[axis] // chunks), axis)
+
+
+def _last_two(a: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], mode: str) -> np.ndarray:
+    return np.pad(a, [(0, 0)] * (a.ndim - 2) + [rows, cols], mode=mode)
+
+
+def _lower_median(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    return np.take(np.sort(a, axis), (a.shape[axis] - 1) // 2, axis)
+
+
+REPEATS = np.array([2, 0, 1])
+VECTOR = {"shapes": one(min_dims=1, max_dims=1)}
+MATRIX = {"shapes": one(min_dims=2, max_dims=2)}
+PAD_3D = {"shapes": one(min_dims=3, max_dims=3, min_side=3)}  # reflect needs widths below the size
+BETWEEN_INTEGERS = offset(0.05, 0.95)
+AWAY_FROM_HALVES = st.one_of(offset(0.05, 0.45), offset(0.55, 0.95))
+DIVISION = {"domain": (offset(0.1, 0.4), st.sampled_from([-2.0, -1.0, 1.0, 2.0]))}  # a / b never an integer
+UNIT = (-0.9, 0.9)
+
+SHAPE_MORE = [
+    OpCase("repeat", lambda x: autograd.repeat(x, 2, *range(1, x.ndim + 1)),
+           lambda a: np.tile(a, (2, *range(1, a.ndim + 1))), torch_fn=lambda x: x.repeat(2, *range(1, x.ndim + 1))),
+    OpCase("flip", lambda x: autograd.flip(x, (0, -1)), lambda a: np.flip(a, (0, -1)), shapes=one(min_dims=2),
+           torch_fn=lambda x: _torch().flip(x, (0, -1))),
+    OpCase("roll", lambda x: autograd.roll(x, 2), lambda a: np.roll(a, 2), **NONSCALAR,
+           torch_fn=lambda x: _torch().roll(x, 2)),
+    OpCase("roll:dims", lambda x: autograd.roll(x, (1, -3), (0, -1)), lambda a: np.roll(a, (1, -3), (0, -1)),
+           **NONSCALAR, torch_fn=lambda x: _torch().roll(x, (1, -3), (0, -1))),
+    OpCase("unflatten", lambda x: autograd.unflatten(x, -1, (1, -1)), lambda a: a.reshape(*a.shape[:-1], 1, -1),
+           **NONSCALAR, torch_fn=lambda x: _torch().unflatten(x, -1, (1, -1))),
+    OpCase("repeat_interleave", lambda x: autograd.repeat_interleave(x, 2), lambda a: np.repeat(a, 2),
+           torch_fn=lambda x: _torch().repeat_interleave(x, 2)),
+    OpCase("repeat_interleave:tensor_repeats",
+           lambda x: autograd.repeat_interleave(x, autograd.tensor(REPEATS), dim=0),
+           lambda a: np.repeat(a, REPEATS, axis=0), shapes=lead(3),
+           torch_fn=lambda x: _torch().repeat_interleave(x, _torch().tensor(REPEATS), dim=0)),
+    OpCase("diag", autograd.diag, np.diag, **VECTOR, torch_fn=lambda x: _torch().diag(x)),
+    OpCase("diag:vector_offset", lambda x: autograd.diag(x, 2), lambda a: np.diag(a, 2), **VECTOR,
+           torch_fn=lambda x: _torch().diag(x, 2)),
+    OpCase("diag:matrix_offset", lambda x: autograd.diag(x, -1), lambda a: np.diag(a, -1), **MATRIX,
+           torch_fn=lambda x: _torch().diag(x, -1)),
+    OpCase("diagonal", lambda x: autograd.diagonal(x, 1, 0, -1), lambda a: np.diagonal(a, 1, 0, -1),
+           shapes=one(min_dims=2), torch_fn=lambda x: _torch().diagonal(x, 1, 0, -1)),
+    OpCase("trace", autograd.trace, np.trace, **MATRIX, torch_fn=lambda x: _torch().trace(x)),
+    OpCase("meshgrid", lambda a, b: autograd.meshgrid(a, b, indexing="ij"),
+           lambda a, b: tuple(np.meshgrid(a, b, indexing="ij")), arity=2,
+           shapes=st.tuples(st.integers(1, 4), st.integers(1, 4)).map(lambda t: ((t[0],), (t[1],))),
+           torch_fn=lambda a, b: _torch().meshgrid(a, b, indexing="ij")),
+    OpCase("meshgrid:xy_three", lambda a, b, c: autograd.meshgrid([a, b, c], indexing="xy"),
+           lambda a, b, c: tuple(np.meshgrid(a, b, c, indexing="xy")), arity=3,
+           shapes=st.tuples(*[st.integers(1, 3)] * 3).map(lambda t: tuple((n,) for n in t)),
+           torch_fn=lambda a, b, c: _torch().meshgrid([a, b, c], indexing="xy")),
+    OpCase("chunk", lambda x: autograd.chunk(x, 3, dim=-1), lambda a: _chunk_ref(a, 3, -1), **NONSCALAR,
+           torch_fn=lambda x: _torch().chunk(x, 3, dim=-1)),
+    OpCase("tensor_split", lambda x: autograd.tensor_split(x, 3), lambda a: tuple(np.array_split(a, 3)),
+           **NONSCALAR, torch_fn=lambda x: _torch().tensor_split(x, 3)),
+    OpCase("tensor_split:indices", lambda x: autograd.tensor_split(x, [1, 3], dim=-1),
+           lambda a: tuple(np.split(a, [1, 3], axis=-1)), **NONSCALAR,
+           torch_fn=lambda x: _torch().tensor_split(x, [1, 3], dim=-1)),
+    OpCase("pad:torch_order", lambda x: autograd.pad(x, (1, 2, 0, 1), value=0.5),
+           lambda a: _last_two(a, (0, 1), (1, 2), "constant") + 0.5 * (1 - _last_two(np.ones_like(a), (0, 1), (1, 2),
+                                                                                  "constant")),
+           shapes=one(min_dims=2), torch_fn=lambda x: _tf().pad(x, (1, 2, 0, 1), value=0.5)),
+    OpCase("pad:crop", lambda x: autograd.pad(x, (-1, 1, 1, -1)),
+           lambda a: _last_two(a[..., :-1, 1:], (1, 0), (0, 1), "constant"), shapes=one(min_dims=2, min_side=2),
+           torch_fn=lambda x: _tf().pad(x, (-1, 1, 1, -1))),
+    OpCase("pad:reflect", lambda x: autograd.pad(x, (2, 1, 1, 0), mode="reflect"),
+           lambda a: _last_two(a, (1, 0), (2, 1), "reflect"), **PAD_3D,
+           torch_fn=lambda x: _tf().pad(x, (2, 1, 1, 0), mode="reflect")),
+    OpCase("pad:replicate", lambda x: autograd.pad(x, (2, 3, 0, 1), mode="replicate"),
+           lambda a: _last_two(a, (0, 1), (2, 3), "edge"), **PAD_3D,
+           torch_fn=lambda x: _tf().pad(x, (2, 3, 0, 1), mode="replicate")),
+    OpCase("pad:circular_crop", lambda x: autograd.pad(x, (-1, 2, 1, 1), mode="circular"),
+           lambda a: _last_two(a[..., 1:], (1, 1), (0, 2), "wrap"), **PAD_3D,
+           torch_fn=lambda x: _tf().pad(x, (-1, 2, 1, 1), mode="circular")),
+]
+
+ROUNDING = [
+    OpCase("floor", autograd.floor, np.floor, domain=BETWEEN_INTEGERS, torch_fn=lambda x: _torch().floor(x)),
+    OpCase("ceil", autograd.ceil, np.ceil, domain=BETWEEN_INTEGERS, torch_fn=lambda x: _torch().ceil(x)),
+    OpCase("trunc", autograd.trunc, np.trunc, domain=BETWEEN_INTEGERS, torch_fn=lambda x: _torch().trunc(x)),
+    OpCase("round", autograd.round, np.round, domain=AWAY_FROM_HALVES, torch_fn=lambda x: _torch().round(x)),
+    OpCase("round:decimals", lambda x: autograd.round(x, decimals=1), lambda a: np.round(a, 1),
+           domain=grid(step=0.1).map(lambda v: v + 0.02), torch_fn=lambda x: _torch().round(x, decimals=1)),
+    OpCase("frac", autograd.frac, lambda a: a - np.trunc(a), domain=BETWEEN_INTEGERS,
+           torch_fn=lambda x: _torch().frac(x)),
+    OpCase("div:floor", lambda a, b: autograd.div(a, b, rounding_mode="floor"), np.floor_divide, arity=2,
+           **DIVISION, torch_fn=lambda a, b: _torch().div(a, b, rounding_mode="floor")),
+    OpCase("div:trunc", lambda a, b: autograd.div(a, b, rounding_mode="trunc"), lambda a, b: np.trunc(a / b),
+           arity=2, **DIVISION, torch_fn=lambda a, b: _torch().div(a, b, rounding_mode="trunc")),
+    OpCase("floor_divide", autograd.floor_divide, np.floor_divide, arity=2, **DIVISION,
+           torch_fn=lambda a, b: _torch().div(a, b, rounding_mode="floor")),
+    OpCase("remainder", autograd.remainder, np.remainder, arity=2, **DIVISION,
+           torch_fn=lambda a, b: _torch().remainder(a, b)),
+    OpCase("fmod", autograd.fmod, np.fmod, arity=2, **DIVISION, torch_fn=lambda a, b: _torch().fmod(a, b)),
+]
+
+MATHS = [
+    OpCase("rsqrt", autograd.rsqrt, lambda a: 1 / np.sqrt(a), domain=POSITIVE, torch_fn=lambda x: _torch().rsqrt(x)),
+    OpCase("square", autograd.square, np.square, torch_fn=lambda x: _torch().square(x)),
+    OpCase("log2", autograd.log2, np.log2, domain=POSITIVE, torch_fn=lambda x: _torch().log2(x)),
+    OpCase("log10", autograd.log10, np.log10, domain=POSITIVE, torch_fn=lambda x: _torch().log10(x)),
+    OpCase("exp2", autograd.exp2, np.exp2, torch_fn=lambda x: _torch().exp2(x)),
+    OpCase("tan", autograd.tan, np.tan, domain=(-1.2, 1.2), torch_fn=lambda x: _torch().tan(x)),
+    OpCase("asin", autograd.asin, np.arcsin, domain=UNIT, torch_fn=lambda x: _torch().asin(x)),
+    OpCase("acos", autograd.acos, np.arccos, domain=UNIT, torch_fn=lambda x: _torch().acos(x)),
+    OpCase("atan", autograd.atan, np.arctan, torch_fn=lambda x: _torch().atan(x)),
+    OpCase("atan2", autograd.atan2, np.arctan2, arity=2, domain=(NONZERO, avoiding(0.0, gap=0.5)),
+           torch_fn=lambda a, b: _torch().atan2(a, b)),
+    OpCase("sinh", autograd.sinh, np.sinh, torch_fn=lambda x: _torch().sinh(x)),
+    OpCase("cosh", autograd.cosh, np.cosh, torch_fn=lambda x: _torch().cosh(x)),
+    OpCase("asinh", autograd.asinh, np.arcsinh, torch_fn=lambda x: _torch().asinh(x)),
+    OpCase("acosh", autograd.acosh, np.arccosh, domain=(1.2, 3.0), torch_fn=lambda x: _torch().acosh(x)),
+    OpCase("atanh", autograd.atanh, np.arctanh, domain=UNIT, torch_fn=lambda x: _torch().atanh(x)),
+    OpCase("logaddexp", autograd.logaddexp, np.logaddexp, arity=2, torch_fn=lambda a, b: _torch().logaddexp(a, b)),
+    OpCase("copysign", autograd.copysign, np.copysign, arity=2, domain=NONZERO,
+           torch_fn=lambda a, b: _torch().copysign(a, b)),
+    OpCase("lerp", autograd.lerp, lambda a, b, w: a + w * (b - a), arity=3, domain=((-3.0, 3.0), (-3.0, 3.0),
+                                                                                    (-1.0, 2.0)),
+           torch_fn=lambda a, b, w: _torch().lerp(a, b, w)),
+    OpCase("lerp:number_weight", lambda a, b: autograd.lerp(a, b, 0.75), lambda a, b: a + 0.75 * (b - a), arity=2,
+           torch_fn=lambda a, b: _torch().lerp(a, b, 0.75)),
+    OpCase("hypot", autograd.hypot, np.hypot, arity=2, domain=NONZERO, torch_fn=lambda a, b: _torch().hypot(a, b)),
+    OpCase("clamp_min", lambda x: autograd.clamp_min(x, -1.0), lambda a: np.maximum(a, -1.0), domain=CLIP_SAFE,
+           torch_fn=lambda x: _torch().clamp_min(x, -1.0)),
+    OpCase("clamp_max", lambda x: autograd.clamp_max(x, 1.0), lambda a: np.minimum(a, 1.0), domain=CLIP_SAFE,
+           torch_fn=lambda x: _torch().clamp_max(x, 1.0)),
+]
+
+SORTING = [
+    both("sort", lambda x: autograd.sort(x).values if isinstance(x, autograd.Tensor) else _torch().sort(x).values,
+         lambda a: np.sort(a, -1), **UNIQUE, **NONSCALAR),
+    OpCase("sort:descending_dim0", lambda x: autograd.sort(x, dim=0, descending=True).values,
+           lambda a: np.flip(np.sort(a, 0), 0), **UNIQUE, **NONSCALAR,
+           torch_fn=lambda x: _torch().sort(x, dim=0, descending=True).values),
+    OpCase("topk", lambda x: autograd.topk(x, 1).values, lambda a: np.sort(a, -1)[..., ::-1][..., :1], **UNIQUE,
+           **NONSCALAR, torch_fn=lambda x: _torch().topk(x, 1).values),
+    OpCase("topk:smallest_dim0", lambda x: autograd.topk(x, 2, dim=0, largest=False).values,
+           lambda a: np.sort(a, 0)[:2], **UNIQUE, shapes=one(min_dims=1, min_side=2),
+           torch_fn=lambda x: _torch().topk(x, 2, dim=0, largest=False).values),
+    OpCase("kthvalue", lambda x: autograd.kthvalue(x, 1, dim=0).values, lambda a: np.sort(a, 0)[0], **UNIQUE,
+           **NONSCALAR, torch_fn=lambda x: _torch().kthvalue(x, 1, dim=0).values),
+    OpCase("median", autograd.median, lambda a: _lower_median(a.reshape(-1)), **UNIQUE,
+           torch_fn=lambda x: _torch().median(x)),
+    OpCase("median:dim_keepdim", lambda x: autograd.median(x, dim=-1, keepdim=True).values,
+           lambda a: np.expand_dims(_lower_median(a), -1), **UNIQUE, **NONSCALAR,
+           torch_fn=lambda x: _torch().median(x, dim=-1, keepdim=True).values),
+]
+
+NEW_METHODS = [
+    both("Tensor.repeat", method("repeat", 2, 1, 1, 1), lambda a: np.tile(a, (2, 1, 1, 1))),
+    both("Tensor.flip", method("flip", 0), lambda a: np.flip(a, 0), **NONSCALAR),
+    both("Tensor.roll", method("roll", 1, 0), lambda a: np.roll(a, 1, 0), **NONSCALAR),
+    both("Tensor.unflatten", method("unflatten", 0, (1, -1)), lambda a: a.reshape(1, *a.shape), **NONSCALAR),
+    both("Tensor.repeat_interleave", method("repeat_interleave", 2, dim=-1), lambda a: np.repeat(a, 2, -1),
+         **NONSCALAR),
+    both("Tensor.diag", method("diag"), np.diag, **VECTOR),
+    both("Tensor.diagonal", method("diagonal"), np.diagonal, **MATRIX),
+    both("Tensor.trace", method("trace"), np.trace, **MATRIX),
+    both("Tensor.chunk", method("chunk", 2), lambda a: _chunk_ref(a, 2, 0), **NONSCALAR),
+    both("Tensor.tensor_split", method("tensor_split", 2), lambda a: tuple(np.array_split(a, 2)), **NONSCALAR),
+    both("Tensor.floor", method("floor"), np.floor, domain=BETWEEN_INTEGERS),
+    both("Tensor.ceil", method("ceil"), np.ceil, domain=BETWEEN_INTEGERS),
+    both("Tensor.round", method("round"), np.round, domain=AWAY_FROM_HALVES),
+    both("Tensor.trunc", method("trunc"), np.trunc, domain=BETWEEN_INTEGERS),
+    both("Tensor.frac", method("frac"), lambda a: a - np.trunc(a), domain=BETWEEN_INTEGERS),
+    # PyTorch has no derivative for floor_divide (nor for number % tensor): its zero-gradient twin is the oracle
+    OpCase("Tensor.__floordiv__", operator.floordiv, np.floor_divide, arity=2, **DIVISION,
+           torch_fn=lambda a, b: _torch().div(a, b, rounding_mode="floor")),
+    OpCase("Tensor.__rfloordiv__", lambda x: 7.5 // x, lambda a: 7.5 // a, domain=st.sampled_from([-2.0, -1.0, 2.0]),
+           torch_fn=lambda x: _torch().div(_torch().full_like(x, 7.5), x, rounding_mode="floor")),
+    OpCase("Tensor.floor_divide", lambda a, b: a.floor_divide(b), np.floor_divide, arity=2, **DIVISION,
+           torch_fn=lambda a, b: _torch().div(a, b, rounding_mode="floor")),
+    both("Tensor.__mod__", operator.mod, np.remainder, arity=2, **DIVISION),
+    OpCase("Tensor.__rmod__", lambda x: 7.5 % x, lambda a: 7.5 % a, domain=st.sampled_from([-2.0, -1.0, 2.0]),
+           torch_fn=lambda x: _torch().full_like(x, 7.5) % x),
+    both("Tensor.remainder", lambda a, b: a.remainder(b), np.remainder, arity=2, **DIVISION),
+    both("Tensor.fmod", lambda a, b: a.fmod(b), np.fmod, arity=2, **DIVISION),
+    both("Tensor.rsqrt", method("rsqrt"), lambda a: 1 / np.sqrt(a), domain=POSITIVE),
+    both("Tensor.square", method("square"), np.square),
+    both("Tensor.log2", method("log2"), np.log2, domain=POSITIVE),
+    both("Tensor.log10", method("log10"), np.log10, domain=POSITIVE),
+    both("Tensor.exp2", method("exp2"), np.exp2),
+    both("Tensor.tan", method("tan"), np.tan, domain=(-1.2, 1.2)),
+    both("Tensor.asin", method("asin"), np.arcsin, domain=UNIT),
+    both("Tensor.acos", method("acos"), np.arccos, domain=UNIT),
+    both("Tensor.atan", method("atan"), np.arctan),
+    both("Tensor.atan2", lambda a, b: a.atan2(b), np.arctan2, arity=2, domain=(NONZERO, avoiding(0.0, gap=0.5))),
+    both("Tensor.sinh", method("sinh"), np.sinh),
+    both("Tensor.cosh", method("cosh"), np.cosh),
+    both("Tensor.asinh", method("asinh"), np.arcsinh),
+    both("Tensor.acosh", method("acosh"), np.arccosh, domain=(1.2, 3.0)),
+    both("Tensor.atanh", method("atanh"), np.arctanh, domain=UNIT),
+    both("Tensor.logaddexp", lambda a, b: a.logaddexp(b), np.logaddexp, arity=2),
+    both("Tensor.copysign", lambda a, b: a.copysign(b), np.copysign, arity=2, domain=NONZERO),
+    both("Tensor.hypot", lambda a, b: a.hypot(b), np.hypot, arity=2, domain=NONZERO),
+    both("Tensor.lerp", lambda a, b, w: a.lerp(b, w), lambda a, b, w: a + w * (b - a), arity=3),
+    both("Tensor.clamp_min", method("clamp_min", -1.0), lambda a: np.maximum(a, -1.0), domain=CLIP_SAFE),
+    both("Tensor.clamp_max", method("clamp_max", 1.0), lambda a: np.minimum(a, 1.0), domain=CLIP_SAFE),
+    both("Tensor.sort", lambda x: x.sort(0, descending=True).values, lambda a: np.flip(np.sort(a, 0), 0), **UNIQUE,
+         **NONSCALAR),
+    both("Tensor.topk", lambda x: x.topk(1, 0).values, lambda a: np.sort(a, 0)[::-1][:1], **UNIQUE, **NONSCALAR),
+    both("Tensor.kthvalue", lambda x: x.kthvalue(1).values, lambda a: np.sort(a, -1)[..., 0], **UNIQUE,
+         **NONSCALAR),
+    both("Tensor.median", lambda x: x.median(0).values, lambda a: _lower_median(a, 0), **UNIQUE, **NONSCALAR),
+]
+
+OPS: list[OpCase] = (ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + METHODS
+                     + SHAPE_MORE + ROUNDING + MATHS + SORTING + NEW_METHODS)

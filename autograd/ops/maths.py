@@ -1,0 +1,386 @@
+"""More elementwise maths: other bases, trigonometric and hyperbolic functions and their inverses, two-input formulas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Context, Function
+from ..tensor import Tensor
+from .elementwise import Exp, Sqrt, _data, _tensor, clip, pow, where
+
+LN2, LN10 = float(np.log(2.0)), float(np.log(10.0))
+
+
+class Log2(Function):
+    """y = log₂ x;  ∂y/∂x = 1/(x ln 2)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log2(x)  # exact at powers of two, unlike ln x / ln 2
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (x * LN2)
+
+
+def log2(x: Any) -> Tensor:
+    """Base-2 logarithm, elementwise."""
+    return Log2.apply(x)
+
+
+class Log10(Function):
+    """y = log₁₀ x;  ∂y/∂x = 1/(x ln 10)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.log10(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (x * LN10)
+
+
+def log10(x: Any) -> Tensor:
+    """Base-10 logarithm, elementwise."""
+    return Log10.apply(x)
+
+
+class Exp2(Function):
+    """y = 2ˣ;  ∂y/∂x = y ln 2"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.exp2(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad * y * LN2
+
+
+def exp2(x: Any) -> Tensor:
+    """2ˣ, elementwise (exact at integers)."""
+    return Exp2.apply(x)
+
+
+def rsqrt(x: Any) -> Tensor:
+    """1/√x, elementwise."""
+    return pow(_tensor(x), -0.5)
+
+
+def square(x: Any) -> Tensor:
+    """x², elementwise."""
+    return pow(_tensor(x), 2)
+
+
+class Tan(Function):
+    """y = tan x;  ∂y/∂x = 1 + y²"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        y = np.tan(x)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        return grad + grad * y * y
+
+
+def tan(x: Any) -> Tensor:
+    """Tangent, elementwise."""
+    return Tan.apply(x)
+
+
+class Asin(Function):
+    """y = arcsin x;  ∂y/∂x = 1/√(1 − x²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arcsin(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / Sqrt.apply_in_backward(1 - x * x)
+
+
+def asin(x: Any) -> Tensor:
+    """Inverse sine, elementwise."""
+    return Asin.apply(x)
+
+
+class Acos(Function):
+    """y = arccos x;  ∂y/∂x = −1/√(1 − x²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arccos(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return -grad / Sqrt.apply_in_backward(1 - x * x)
+
+
+def acos(x: Any) -> Tensor:
+    """Inverse cosine, elementwise."""
+    return Acos.apply(x)
+
+
+class Atan(Function):
+    """y = arctan x;  ∂y/∂x = 1/(1 + x²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arctan(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (1 + x * x)
+
+
+def atan(x: Any) -> Tensor:
+    """Inverse tangent, elementwise."""
+    return Atan.apply(x)
+
+
+class Atan2(Function):
+    """y = atan2(a, b), the angle of the point (b, a);  ∂y/∂a = b/(a² + b²), ∂y/∂b = −a/(a² + b²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a, b)
+        return np.arctan2(a, b)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b = ctx.saved_tensors
+        scaled = grad / (a * a + b * b)
+        return scaled * b, -scaled * a
+
+
+def atan2(a: Any, b: Any) -> Tensor:
+    """Angle of the point (b, a) in (−π, π], elementwise, broadcasting (``a`` is the y-coordinate, as PyTorch's)."""
+    return Atan2.apply(a, b)
+
+
+class Sinh(Function):
+    """y = sinh x;  ∂y/∂x = cosh x"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.sinh(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * Cosh.apply_in_backward(x)
+
+
+def sinh(x: Any) -> Tensor:
+    """Hyperbolic sine, elementwise."""
+    return Sinh.apply(x)
+
+
+class Cosh(Function):
+    """y = cosh x;  ∂y/∂x = sinh x"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.cosh(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * Sinh.apply_in_backward(x)
+
+
+def cosh(x: Any) -> Tensor:
+    """Hyperbolic cosine, elementwise."""
+    return Cosh.apply(x)
+
+
+class Asinh(Function):
+    """y = arsinh x;  ∂y/∂x = 1/√(x² + 1)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arcsinh(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / Sqrt.apply_in_backward(x * x + 1)
+
+
+def asinh(x: Any) -> Tensor:
+    """Inverse hyperbolic sine, elementwise."""
+    return Asinh.apply(x)
+
+
+class Acosh(Function):
+    """y = arcosh x;  ∂y/∂x = 1/√(x² − 1)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arccosh(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / Sqrt.apply_in_backward(x * x - 1)
+
+
+def acosh(x: Any) -> Tensor:
+    """Inverse hyperbolic cosine, elementwise (x ≥ 1)."""
+    return Acosh.apply(x)
+
+
+class Atanh(Function):
+    """y = artanh x;  ∂y/∂x = 1/(1 − x²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return np.arctanh(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad / (1 - x * x)
+
+
+def atanh(x: Any) -> Tensor:
+    """Inverse hyperbolic tangent, elementwise (|x| < 1)."""
+    return Atanh.apply(x)
+
+
+class LogAddExp(Function):
+    """y = ln(eᵃ + eᵇ);  ∂y/∂a = eᵃ⁻ʸ, ∂y/∂b = eᵇ⁻ʸ"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        y = np.logaddexp(a, b)
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b, y = ctx.saved_tensors
+        return grad * Exp.apply_in_backward(a - y), grad * Exp.apply_in_backward(b - y)
+
+
+def logaddexp(a: Any, b: Any) -> Tensor:
+    """ln(eᵃ + eᵇ) without overflow, elementwise, broadcasting."""
+    return LogAddExp.apply(a, b)
+
+
+class Copysign(Function):
+    """y = |a| with the sign of b;  ∂y/∂a = y/a (0 at a = 0), ∂y/∂b = 0"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        y = np.copysign(a, b)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            ctx.ratio = np.where(a == 0, 0, y / a).astype(y.dtype)  # ±1: a constant
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad * ctx.ratio, np.zeros_like(_data(grad))
+
+
+def copysign(a: Any, b: Any) -> Tensor:
+    """The magnitude of ``a`` with the sign of ``b`` (−0.0 counts as negative), broadcasting."""
+    return Copysign.apply(a, b)
+
+
+class Hypot(Function):
+    """y = √(a² + b²);  ∂y/∂a = a/y, ∂y/∂b = b/y"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        y = np.hypot(a, b)
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        a, b, y = ctx.saved_tensors
+        scaled = grad / y
+        return scaled * a, scaled * b
+
+
+def hypot(a: Any, b: Any) -> Tensor:
+    """√(a² + b²) without overflow, elementwise, broadcasting."""
+    return Hypot.apply(a, b)
+
+
+def lerp(start: Any, end: Any, weight: Any) -> Tensor:
+    """start + weight·(end − start), evaluated from the nearer end as PyTorch does, broadcasting."""
+    start, end = _tensor(start), _tensor(end)
+    if not isinstance(weight, Tensor) and np.ndim(weight) == 0:
+        w = float(weight)
+        return start + w * (end - start) if abs(w) < 0.5 else end - (end - start) * (1 - w)
+    weight = _tensor(weight)
+    return where(np.abs(weight.data) < 0.5, start + weight * (end - start), end - (end - start) * (1 - weight))
+
+
+def clamp_min(x: Any, min: Any) -> Tensor:
+    """max(x, min), elementwise; gradient 1 where x ≥ min."""
+    return clip(x, min=min)
+
+
+def clamp_max(x: Any, max: Any) -> Tensor:
+    """min(x, max), elementwise; gradient 1 where x ≤ max."""
+    return clip(x, max=max)
