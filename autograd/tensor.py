@@ -410,10 +410,11 @@ class Tensor:
     def trace(self) -> Tensor:
         return ops.trace(self)
 
-    def chunk(self, chunks: int, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+    def chunk(self, chunks: int, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, ...]:
         return ops.chunk(self, chunks, dim, axis=axis)
 
-    def tensor_split(self, indices_or_sections: Any, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+    def tensor_split(self, indices_or_sections: Any, dim: int | None = None, *,
+                     axis: int | None = None) -> tuple[Tensor, ...]:
         return ops.tensor_split(self, indices_or_sections, dim, axis=axis)
 
     def floor(self) -> Tensor:

@@ -266,7 +266,8 @@ def pad(x: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
     ``np.pad``'s spellings are accepted where they cannot be misread: one int for every side of
     every axis, or ``(before, after)`` pairs, first axis first. ``mode`` is ``'constant'``
     (``value``, NumPy's ``constant_values``), ``'reflect'``, ``'replicate'`` or ``'circular'``;
-    unlike PyTorch's, these pad any number of dimensions. Negative widths crop first.
+    unlike PyTorch's, these pad any number of dimensions. A negative width crops, as in PyTorch:
+    reflect and replicate pad the whole axis first, circular wraps what is left after cropping.
 
     >>> import autograd
     >>> autograd.pad(autograd.tensor([[1.0, 2.0, 3.0]]), (2, -1), mode="reflect")
@@ -282,21 +283,18 @@ def pad(x: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
     if mode != "constant" and value is not None:
         raise ValueError(f"padding mode {mode!r} doesn't take a value argument")
     widths = _pad_widths(pad, x.ndim)
-    inner = tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, x.shape, strict=True))
     for (lo, hi), n in zip(widths, x.shape, strict=True):
-        if n - max(-lo, 0) - max(-hi, 0) < 0:
-            raise ShapeError(f"pad widths {(lo, hi)} crop more than the {n} elements of a dimension")
-    if (widths < 0).any():
-        x = x[inner]
-    widths = np.maximum(widths, 0)
-    if not widths.any():
+        if n + min(lo, 0) + min(hi, 0) < 0:
+            raise ShapeError(f"pad widths {(int(lo), int(hi))} crop more than the {n} elements of a dimension")
+    if mode != "constant":
+        for axis, ((lo, hi), n) in enumerate(zip(widths, x.shape, strict=True)):
+            if lo or hi:
+                x = x[(slice(None),) * axis + (_pad_index(mode, int(lo), int(hi), n),)]
         return x
-    if mode == "constant":
-        return Pad.apply(x, pad_width=widths, value=0.0 if value is None else value)
-    for axis, ((lo, hi), n) in enumerate(zip(widths, x.shape, strict=True)):
-        if lo or hi:
-            x = x[(slice(None),) * axis + (_pad_index(mode, int(lo), int(hi), n),)]
-    return x
+    if (widths < 0).any():
+        x = x[tuple(slice(max(-lo, 0), n - max(-hi, 0)) for (lo, hi), n in zip(widths, x.shape, strict=True))]
+    widths = np.maximum(widths, 0)
+    return Pad.apply(x, pad_width=widths, value=0.0 if value is None else value) if widths.any() else x
 
 
 def _pad_widths(pad: Any, ndim: int) -> np.ndarray:
@@ -320,19 +318,24 @@ def _pad_widths(pad: Any, ndim: int) -> np.ndarray:
 
 
 def _pad_index(mode: str, lo: int, hi: int, n: int) -> np.ndarray:
-    """For one axis, the input position that each output position copies."""
-    j = np.arange(-lo, n + hi)
+    """For one axis, the input position that each output position copies (a negative width crops).
+
+    As PyTorch: reflect and replicate pad the whole axis and then crop; circular crops first and
+    wraps what is left.
+    """
     if mode == "reflect":
         if lo >= n or hi >= n:
             raise ShapeError(f"reflect padding ({lo}, {hi}) must be less than the dimension's size {n}")
-        return np.abs(n - 1 - np.abs(n - 1 - np.abs(j)))
+        return np.abs(n - 1 - np.abs(n - 1 - np.abs(np.arange(-lo, n + hi))))
     if n == 0:
         raise ShapeError(f"{mode} padding needs a non-empty dimension")
     if mode == "replicate":
-        return np.clip(j, 0, n - 1)
-    if lo > n or hi > n:
-        raise ShapeError(f"circular padding ({lo}, {hi}) wraps around a dimension of size {n} more than once")
-    return j % n
+        return np.clip(np.arange(-lo, n + hi), 0, n - 1)
+    start, kept = max(-lo, 0), n - max(-lo, 0) - max(-hi, 0)
+    lo, hi = max(lo, 0), max(hi, 0)
+    if lo > kept or hi > kept:
+        raise ShapeError(f"circular padding ({lo}, {hi}) wraps around a dimension of size {kept} more than once")
+    return start + np.arange(-lo, kept + hi) % kept
 
 
 def repeat(x: Any, *sizes: Any) -> Tensor:
@@ -480,22 +483,22 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     return tuple(grids)
 
 
-def chunk(x: Any, chunks: int, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+def chunk(x: Any, chunks: int, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, ...]:
     """At most ``chunks`` pieces of ⌈n / chunks⌉ elements along ``dim`` (the last may be smaller)."""
     x = _tensor(x)
     if chunks <= 0:
         raise ValueError(f"chunk expects chunks to be greater than 0, got {chunks}")
-    (d,) = normalize_axis(dim_or_axis(axis, dim), x.ndim)
+    (d,) = normalize_axis(dim_or_axis(dim, axis, 0), x.ndim)
     n = x.shape[d]
     if n == 0:
         return tensor_split(x, chunks, d)
     return split(x, -(-n // chunks), d)
 
 
-def tensor_split(x: Any, indices_or_sections: Any, dim: int = 0, *, axis: int | None = None) -> tuple[Tensor, ...]:
+def tensor_split(x: Any, indices_or_sections: Any, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, ...]:
     """An int k: k pieces whose sizes differ by at most one (the first ones larger). A sequence: split before each index."""
     x = _tensor(x)
-    (d,) = normalize_axis(dim_or_axis(axis, dim), x.ndim)
+    (d,) = normalize_axis(dim_or_axis(dim, axis, 0), x.ndim)
     n = x.shape[d]
     split_at = indices_or_sections
     if isinstance(split_at, Tensor):
