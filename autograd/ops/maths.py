@@ -8,7 +8,7 @@ import numpy as np
 
 from ..function import Context, Function
 from ..tensor import Tensor
-from .elementwise import Exp, Sqrt, _data, _tensor, clip, pow, where
+from .elementwise import Sigmoid, Sqrt, _data, _tensor, clip, pow, where
 
 LN2, LN10 = float(np.log(2.0)), float(np.log(10.0))
 
@@ -300,20 +300,20 @@ def atanh(x: Any) -> Tensor:
 
 
 class LogAddExp(Function):
-    """y = ln(eᵃ + eᵇ);  ∂y/∂a = eᵃ⁻ʸ, ∂y/∂b = eᵇ⁻ʸ"""
+    """y = ln(eᵃ + eᵇ);  ∂y/∂a = σ(a − b), ∂y/∂b = σ(b − a)"""
 
     arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        y = np.logaddexp(a, b)
-        ctx.save_for_backward(a, b, y)
-        return y
+        ctx.save_for_backward(a, b)
+        return np.logaddexp(a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
-        a, b, y = ctx.saved_tensors
-        return grad * Exp.apply_in_backward(a - y), grad * Exp.apply_in_backward(b - y)
+        a, b = ctx.saved_tensors
+        with np.errstate(invalid="ignore"):  # ∞ − ∞ where both inputs are infinite: NaN, as in PyTorch
+            return grad * Sigmoid.apply_in_backward(a - b), grad * Sigmoid.apply_in_backward(b - a)
 
 
 def logaddexp(a: Any, b: Any) -> Tensor:
