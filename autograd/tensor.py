@@ -404,8 +404,9 @@ class Tensor:
     def diag(self, diagonal: int = 0) -> Tensor:
         return ops.diag(self, diagonal)
 
-    def diagonal(self, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-        return ops.diagonal(self, offset, dim1, dim2)
+    def diagonal(self, offset: int = 0, dim1: int | None = None, dim2: int | None = None, *,
+                 axis1: int | None = None, axis2: int | None = None) -> Tensor:
+        return ops.diagonal(self, offset, dim1, dim2, axis1=axis1, axis2=axis2)
 
     def trace(self) -> Tensor:
         return ops.trace(self)

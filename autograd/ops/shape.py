@@ -422,11 +422,13 @@ def _repeat_index(repeats: np.ndarray, n: int, output_size: int | None) -> np.nd
     return index
 
 
-def diagonal(x: Any, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+def diagonal(x: Any, offset: int = 0, dim1: int | None = None, dim2: int | None = None, *,
+             axis1: int | None = None, axis2: int | None = None) -> Tensor:
     """The diagonal of the (dim1, dim2) planes, as the last dimension (above the main one for offset > 0)."""
     x = _tensor(x)
     if x.ndim < 2:
         raise ShapeError(f"diagonal needs a tensor of at least 2 dimensions, got shape {x.shape}")
+    dim1, dim2 = dim_or_axis(dim1, axis1, 0), dim_or_axis(dim2, axis2, 1)
     (d1,), (d2,) = normalize_axis(dim1, x.ndim), normalize_axis(dim2, x.ndim)
     if d1 == d2:
         raise ValueError(f"diagonal dimensions cannot be identical: {dim1}, {dim2}")

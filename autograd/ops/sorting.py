@@ -94,7 +94,7 @@ def topk(x: Any, k: int, dim: int | None = None, largest: bool = True, sorted: b
 
 def kthvalue(x: Any, k: int, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
              keepdims: bool | None = None) -> ValuesIndices:
-    """The k-th smallest value (k from 1) along ``dim`` (last by default) and its index."""
+    """The k-th smallest value (k from 1) along ``dim`` (last by default) and its index, ties in stable order."""
     x = _tensor(x)
     a = _axis(x, dim, axis)
     n = x.shape[a] if x.ndim else 1
@@ -106,7 +106,7 @@ def kthvalue(x: Any, k: int, dim: int | None = None, keepdim: bool = False, *, a
 
 def median(x: Any, dim: int | None = None, keepdim: bool = False, *, axis: int | None = None,
            keepdims: bool | None = None) -> Tensor | ValuesIndices:
-    """The lower median (the ⌈n/2⌉-th smallest, as PyTorch's); NaN if the line holds one.
+    """The lower median (the ⌈n/2⌉-th smallest, as PyTorch's); NaN if the line holds one; ties in stable order.
 
     Without ``dim``: the median of all elements, a 0-d tensor. With ``dim``: ``(values, indices)``.
     """

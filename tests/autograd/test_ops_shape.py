@@ -182,5 +182,6 @@ def test_axis_is_accepted_beside_dim() -> None:
     np.testing.assert_array_equal(autograd.roll(x, 1, axis=1).data, autograd.roll(x, 1, 1).data)
     assert [c.shape for c in x.chunk(2, axis=1)] == [(2, 2), (2, 1)]
     assert [c.shape for c in x.tensor_split(3, axis=1)] == [(2, 1)] * 3
+    np.testing.assert_array_equal(x.diagonal(1, axis1=1, axis2=0).data, np.diagonal(x.data, 1, axis1=1, axis2=0))
     with pytest.raises(TypeError, match="either"):
         autograd.flip(x, 0, axis=1)
