@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     import graphviz
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-INSTALL_HINT = ('install the dot program (apt-get install graphviz, brew install graphviz or '
-                'conda install graphviz) and the Python package (pip install "chainrule[viz]")')
+PACKAGE_HINT = 'install the Python package with pip install "chainrule[viz]" (or pip install graphviz)'
+DOT_HINT = ("install Graphviz's dot program with your system's package manager: apt-get install graphviz, "
+            "brew install graphviz or conda install graphviz")
 # torchviz's palette: leaves that receive .grad are light blue, the output green, op nodes grey
 OUTPUT_COLOR, LEAF_COLOR, OP_COLOR = "darkolivegreen1", "lightblue", "lightgrey"
 _FEW = 6  # arrays with at most this many elements are shown in full
@@ -38,8 +39,8 @@ _FEW_PARTS = 8  # gradient sums with more terms are abbreviated
 class GraphvizMissingError(RuntimeError):
     """``draw`` cannot render: Graphviz is not installed. ``.dot`` holds the graph as DOT text."""
 
-    def __init__(self, problem: str, dot: str) -> None:
-        super().__init__(f"{problem}, so the graph cannot be rendered. To draw it, {INSTALL_HINT}. "
+    def __init__(self, problem: str, hint: str, dot: str) -> None:
+        super().__init__(f"{problem}, so the graph cannot be rendered. To draw it, {hint}. "
                          f"Meanwhile, here is the graph as DOT text (autograd.viz.to_dot returns it; "
                          f"any Graphviz viewer renders it):\n{dot}")
         self.dot = dot
@@ -99,9 +100,13 @@ def draw(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: bo
     try:
         import graphviz
     except ImportError:
-        raise GraphvizMissingError("the graphviz Python package is not installed", _wrap(body)) from None
-    if shutil.which("dot") is None:
-        raise GraphvizMissingError("Graphviz's dot program was not found on PATH", _wrap(body))
+        graphviz = None
+    has_dot = shutil.which("dot") is not None
+    if graphviz is None or not has_dot:
+        missing = [("the graphviz Python package", PACKAGE_HINT)] if graphviz is None else []
+        missing += [] if has_dot else [("Graphviz's dot program (not on PATH)", DOT_HINT)]
+        problem = " and ".join(what for what, _ in missing) + (" are" if len(missing) > 1 else " is") + " missing"
+        raise GraphvizMissingError(problem, "; ".join(hint for _, hint in missing), _wrap(body))
     return graphviz.Digraph(name="chainrule", body=body, format=format)
 
 
