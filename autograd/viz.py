@@ -48,7 +48,7 @@ class GraphvizMissingError(RuntimeError):
 
 def to_dot(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: bool = True,
            show_grads: bool = True, max_nodes: int | None = 500, rankdir: str = "LR",
-           precision: int = 4) -> str:
+           precision: int = 4, highlight: Tensor | Context | None = None) -> str:
     """The graph that made ``root`` as Graphviz DOT text; needs no Graphviz installation.
 
     Each tensor is a box with its name (from ``params`` or ``Tensor.name``), shape, dtype, value
@@ -67,6 +67,8 @@ def to_dot(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: 
         it); one summary node counts the rest. ``None`` draws everything.
     rankdir : layout direction, ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
     precision : decimals shown for numbers.
+    highlight : a node (a ``grad_fn``, e.g. ``autograd.gradcheck.locate(...).node``) or the tensor it
+        made, drawn with a thick red outline.
 
     >>> import autograd
     >>> x = autograd.tensor(3.0, requires_grad=True)
@@ -84,19 +86,19 @@ def to_dot(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: 
     }
     <BLANKLINE>
     """
-    return _wrap(_dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision))
+    return _wrap(_dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision, highlight))
 
 
 def draw(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: bool = True,
          show_grads: bool = True, max_nodes: int | None = 500, rankdir: str = "LR", precision: int = 4,
-         format: str = "svg") -> graphviz.Digraph:
+         highlight: Tensor | Context | None = None, format: str = "svg") -> graphviz.Digraph:
     """The graph of ``to_dot`` as a ``graphviz.Digraph``: shown inline in Jupyter, saved with ``.render()``.
 
     Arguments are those of ``to_dot``, plus ``format`` (``"svg"``, ``"png"``, ``"pdf"``) for rendering.
     Without the ``graphviz`` package or the ``dot`` program it raises ``GraphvizMissingError``,
     whose message says how to install them and carries the DOT text (also in ``.dot``).
     """
-    body = _dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision)
+    body = _dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision, highlight)
     try:
         import graphviz
     except ImportError:
@@ -252,7 +254,7 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
 
 
 def _dot_body(root: Tensor | Sequence[Tensor], params: Any, show_values: bool, show_grads: bool,
-              max_nodes: int | None, rankdir: str, precision: int) -> list[str]:
+              max_nodes: int | None, rankdir: str, precision: int, highlight: Tensor | Context | None) -> list[str]:
     roots = _roots(root)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
@@ -271,7 +273,9 @@ def _dot_body(root: Tensor | Sequence[Tensor], params: Any, show_values: bool, s
         ctx = t.grad_fn
         if ctx is None:
             continue
-        body += [f'\top{i} [label="{ctx.name()}" tooltip="{_escape(_rule(ctx))}" shape=ellipse fillcolor={OP_COLOR}]\n',
+        mark = " color=red penwidth=3" if highlight is ctx or highlight is t else ""  # e.g. the node locate() names
+        body += [f'\top{i} [label="{ctx.name()}" tooltip="{_escape(_rule(ctx))}" shape=ellipse '
+                 f'fillcolor={OP_COLOR}{mark}]\n',
                  f"\top{i} -> n{i}\n"]
         cut = False
         for inp in ctx.inputs:
