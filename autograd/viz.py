@@ -485,3 +485,6 @@ def _number(v: Any, precision: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+from .stepper import BackwardStepper, explain_html  # noqa: E402, F401  (built on explain, above)
