@@ -58,7 +58,7 @@
     const step = steps[current - 1];
     if (!step) {
       panel.appendChild(el("h2", "Before the backward pass", { id: "step-title" }));
-      panel.appendChild(el("p", `The forward pass computed ${data.root}. Backward starts there with ` +
+      panel.appendChild(el("p", `The forward pass computed ${data.root} = ${data.value}. Backward starts there with ` +
         `∂${data.root}/∂${data.root} = 1 and visits each node once, in the order the engine does: at each, ` +
         "the gradient from above (upstream) times the op's local gradient is sent down each input edge " +
         "(downstream), and where several paths meet the gradients add up. Press Next or →."));

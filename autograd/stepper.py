@@ -78,7 +78,7 @@ def explain_html(root: Tensor, path: str | os.PathLike[str] | None = None, param
                     precision=precision)
     graph = _graph(tensors, names, root, highlight, precision)
     data = {"title": f"backward pass of {trace.root} = {_summary(trace.value, precision, True)}",
-            "root": trace.root, "graph": graph,
+            "root": trace.root, "value": _summary(trace.value, precision, True), "graph": graph,
             "steps": _steps(trace, tensors, names, precision), "omitted": trace.omitted}
     if layout == "dot" and shutil.which("dot") is None:
         raise RuntimeError("layout='dot' needs Graphviz's dot program on PATH: install it with your system's "
