@@ -98,6 +98,23 @@ def test_save_writes_the_page_and_jupyter_gets_an_iframe(tmp_path):
     assert shown.startswith("<iframe srcdoc=\"") and "&lt;script" in shown and "<script" not in shown
 
 
+def test_names_cannot_break_the_page():
+    x = autograd.tensor(2.0, requires_grad=True)
+    x.name = '</script><b>"x"'
+    page = explain_html(x * 3, layout="js").html
+    assert page.count("</script>") == 2  # the trace's and the script's own closing tags, nothing from the name
+    assert trace_of(page)["graph"]["nodes"][2]["name"] == '</script><b>"x"'
+
+
+def test_a_non_scalar_root_is_seeded_with_the_given_gradient():
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    x.name = "x"
+    trace = trace_of(explain_html(x * x, gradient=[1.0, 0.5], layout="js").html)
+    assert trace["steps"][-1]["total"] == "∂out/∂x = (2,) [1, 1] (via out) + (2,) [1, 1] (via out) = (2,) [2, 2]"
+    with pytest.raises(RuntimeError, match="needs gradient="):
+        explain_html(x * x, layout="js")
+
+
 def test_bad_arguments_are_refused():
     f, _ = seed_example()
     with pytest.raises(ValueError, match="layout must be one of"):
@@ -200,6 +217,22 @@ def test_stepping_the_seed_example_in_a_browser(browser, tmp_path, layout):
     assert browser.find_element("id", "next").get_attribute("disabled") is not None
     leaf = explanation.leaves[-1]
     assert lit(browser) == [leaf.leaf] and text(browser, "#total").startswith(f"∂f/∂{leaf.leaf} = ")
+
+
+def test_the_notebook_view_steps_inside_its_iframe(browser, tmp_path):
+    from selenium.webdriver.common.by import By
+
+    f, named = seed_example()
+    notebook = tmp_path / "notebook.html"
+    notebook.write_text(f"<!DOCTYPE html><html><body>{explain_html(f, params=named)._repr_html_()}</body></html>",
+                        encoding="utf-8")
+    browser.get(notebook.as_uri())
+    browser.switch_to.frame(browser.find_element(By.TAG_NAME, "iframe"))
+    try:
+        click(browser, "next")
+        assert lit(browser) == ["f", "MulBackward"] and text(browser, "#upstream") == "upstream: ∂f/∂f = 1"
+    finally:
+        browser.switch_to.default_content()
 
 
 @pytest.mark.parametrize("layout", LAYOUTS)
