@@ -294,10 +294,32 @@ def _check_node(m: _Made, rng: np.random.Generator, eps: float, atol: float, rto
         a = np.zeros(xs[i].shape) if a is None else a.data
         errors.append(relative_error(a, numerical[i]))
         if _worst(a, numerical[i], atol, rtol) is not None:
+            if _kinked(forward, xs, i, u, eps):
+                return f"its forward has a kink at these values (input {i}), so there is no derivative to check"
             return _Verdict(i, errors[-1], f"the gradient for input {i} (shape {xs[i].shape}) has relative error "
                                            f"‖g₁ − g₂‖ / ‖g₁ + g₂‖ = {errors[-1]:.3g} "
                                            f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})")
     return _Verdict(None, max(errors), None)
+
+
+def _kinked(forward: Callable[..., Tensor], xs: tuple[Any, ...], i: int, u: np.ndarray, eps: float) -> bool:
+    """Whether ⟨u, forward⟩ has different left and right derivatives along some element of input i (relu at 0).
+
+    One-sided differences differ by about ε·|f″| where f is smooth and by a jump where it has a kink;
+    √ε lies between the two.
+    """
+    x = xs[i]
+    (base,) = _evaluate(forward, xs)
+    level = float(np.vdot(u, base))
+    for j in range(x.size):
+        step = np.zeros(x.shape)
+        step.flat[j] = eps
+        (plus,) = _evaluate(forward, _replaced(xs, i, x.data + step))
+        (minus,) = _evaluate(forward, _replaced(xs, i, x.data - step))
+        right, left = (np.vdot(u, plus) - level) / eps, (level - np.vdot(u, minus)) / eps
+        if abs(right - left) > np.sqrt(eps) * max(1.0, abs(right), abs(left)):
+            return True
+    return False
 
 
 def _in_float64(t: Tensor) -> Tensor:

@@ -157,6 +157,22 @@ def test_integer_and_bool_inputs_and_nodes_without_a_rule_are_skipped_not_flagge
     assert all(op not in skipped for op in ("MulBackward", "WhereBackward", "GetItemBackward"))
 
 
+def test_kinks_at_the_values_seen_are_skipped_not_flagged():
+    x = autograd.tensor([0.0, 1.5, -2.0], dtype="float64", requires_grad=True)
+    found = locate(lambda x: (autograd.relu(x) + autograd.abs(x * 2)).sum(), x)  # relu and |·| both at 0
+    assert found.ok, str(found)
+    # relu's rule says 0 at 0 where central differences say ½: a kink, skipped; |·|'s sign(0) = 0 matches them
+    assert [op for op, _ in found.skipped] == ["ReluBackward"] and "kink" in found.skipped[0][1]
+    # away from the kink the same ops are checked
+    assert locate(lambda x: autograd.relu(x).sum(), autograd.tensor([0.5, -1.0], requires_grad=True)).checked == 2
+
+
+def test_a_wrong_rule_of_a_steep_smooth_op_is_not_mistaken_for_a_kink():
+    x = autograd.tensor([3.0, -2.5], dtype="float64", requires_grad=True)  # x³ curves steeply here
+    found = locate(lambda x: WrongCube.apply(x * 4).sum(), x)
+    assert found.op == "WrongCubeBackward"
+
+
 def test_float32_models_are_checked_in_float64_at_the_values_they_saw():
     x = autograd.tensor(np.linspace(-1, 1, 6, dtype=np.float32).reshape(2, 3), requires_grad=True)
     found = locate(lambda x: (autograd.tanh(x) @ autograd.ones(3, 2)).sum(), x)
