@@ -193,10 +193,11 @@ def locate(fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float 
     ⟨u, forward⟩ at the very values the node saw (in float64), element by element within
     |a − n| ≤ atol + rtol·|n|. Returns the first node that fails, with where your code created it;
     ``gradcheck`` on the whole of ``fn`` can only say that something inside is wrong. Nodes with a
-    non-float output, no float input that requires grad, no backward, or a forward that is not
-    finite there are skipped (listed in ``Location.skipped``). Costs two forward evaluations of each
-    op per element of its inputs, so use a small batch. Not thread-safe: while ``fn`` runs,
-    ``Function.apply`` is wrapped to note each op's attributes and creating line.
+    non-float output, no float input that requires grad or no backward are skipped, and so are those
+    whose forward is not finite or has a kink at those values (relu at 0: its one-sided differences
+    disagree); ``Location.skipped`` lists them. Costs two forward evaluations of each op per element
+    of its inputs, so use a small batch. Not thread-safe: while ``fn`` runs, ``Function.apply`` is
+    wrapped to note each op's attributes and creating line.
 
     >>> import autograd
     >>> x = autograd.tensor([0.5, -1.0], requires_grad=True)

@@ -1,4 +1,8 @@
-"""The backward-pass stepper: the page's trace, and the page itself driven in headless Chromium."""
+"""The backward-pass stepper: the page's trace, and the page itself driven in headless Chromium.
+
+Here rather than in tests/autograd, whose modules all run twice (compiled and Python loops): the page
+does not depend on which loops computed the trace, and a browser is slow to drive.
+"""
 
 from __future__ import annotations
 
