@@ -223,6 +223,17 @@ def test_stepping_the_seed_example_in_a_browser(browser, tmp_path, layout):
     assert lit(browser) == [leaf.leaf] and text(browser, "#total").startswith(f"∂f/∂{leaf.leaf} = ")
 
 
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_the_located_node_stays_outlined_while_stepping(browser, tmp_path, layout):
+    from selenium.webdriver.common.by import By
+
+    f, named = seed_example()
+    open_page(browser, explain_html(f, params=named, highlight=named["m"], layout=layout), tmp_path)
+    click(browser, "next", 2)
+    marked = browser.find_elements(By.CSS_SELECTOR, "#graph g.node.suspect")
+    assert [e.get_attribute("data-name") for e in marked] == ["MaximumBackward"]
+
+
 def test_the_notebook_view_steps_inside_its_iframe(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
