@@ -21,7 +21,7 @@ import numpy as np
 
 from .function import Context
 from .tensor import Tensor
-from .viz import _escape, _param_names, _product, _sum_text, _summary, explain
+from .viz import DOT_HINT, _escape, _param_names, _product, _sum_text, _summary, explain
 
 __all__ = ["BackwardStepper", "explain_html"]
 
@@ -81,8 +81,7 @@ def explain_html(root: Tensor, path: str | os.PathLike[str] | None = None, param
             "root": trace.root, "value": _summary(trace.value, precision, True), "graph": graph,
             "steps": _steps(trace, tensors, names, precision), "omitted": trace.omitted}
     if layout == "dot" and shutil.which("dot") is None:
-        raise RuntimeError("layout='dot' needs Graphviz's dot program on PATH: install it with your system's "
-                           "package manager (apt-get install graphviz, brew install graphviz), or use layout='js'")
+        raise RuntimeError(f"layout='dot' needs Graphviz's dot program on PATH: {DOT_HINT}; or use layout='js'")
     svg = _dot_svg(graph) if layout == "dot" or (layout == "auto" and shutil.which("dot")) else ""
     page = _page(data, svg)
     stepper = BackwardStepper(page, len(data["steps"]), trace)
