@@ -105,7 +105,7 @@ def jvp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
 
 def jacobian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False, strict: bool = False,
              vectorize: bool = False) -> Any:
-    """The Jacobian J[i][j] = ∂outputᵢ/∂inputⱼ, of shape ``outputᵢ.shape + inputⱼ.shape``, one backward per row.
+    """The Jacobian ``J[i][j]`` = ∂outputᵢ/∂inputⱼ, of shape ``outputᵢ.shape + inputⱼ.shape``, one backward per row.
 
     A single Tensor in and out gives one Tensor; a tuple on either side gives a tuple, on both
     sides a tuple of tuples indexed ``[output][input]``. An input the output does not depend on
@@ -161,7 +161,7 @@ def _jacobian_block(y: Tensor, i: int, xs: tuple[Tensor, ...], create_graph: boo
 
 def hessian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False, strict: bool = False,
             vectorize: bool = False) -> Any:
-    """The Hessian H[i][j] = ∂²f/∂inputᵢ∂inputⱼ of a function with one-element output: the Jacobian of its gradient.
+    """The Hessian ``H[i][j]`` = ∂²f/∂inputᵢ∂inputⱼ of a function with one-element output: the Jacobian of its gradient.
 
     One input gives a Tensor of shape ``input.shape + input.shape``; a tuple of inputs gives a
     tuple of tuples indexed ``[i][j]``, of shapes ``inputᵢ.shape + inputⱼ.shape``.

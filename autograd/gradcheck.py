@@ -2,22 +2,27 @@
 
 The lecture's check: perturb one input element by ±ε, ∂L/∂w ≈ (L(w + ε) − L(w − ε)) / 2ε, and judge
 the two gradients by their relative error ‖g₁ − g₂‖ / ‖g₁ + g₂‖. ``gradcheck`` does it for every
-element of the Jacobian of ``fn``; ``gradgradcheck`` does it for the backward pass itself.
+element of the Jacobian of ``fn``; ``gradgradcheck`` does it for the backward pass itself; ``locate``
+does it for each node of a graph on its own, to name the op whose rule is wrong.
 """
 
 from __future__ import annotations
 
+import contextlib
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 import numpy as np
 
-from .engine import grad
+from .anomaly import creation_site
+from .engine import grad, topological_order
+from .function import Context, Function
 from .grad_mode import enable_grad
 from .tensor import Tensor
 
-__all__ = ["GradcheckError", "gradcheck", "gradgradcheck", "numerical_grad", "relative_error"]
+__all__ = ["GradcheckError", "Location", "gradcheck", "gradgradcheck", "locate", "numerical_grad", "relative_error"]
 
 
 class GradcheckError(RuntimeError):
@@ -139,6 +144,190 @@ def gradgradcheck(fn: Callable[..., Any], inputs: Any, grad_outputs: Any = None,
     report = _compare_jacobians(first_derivatives, (*inputs, *vs), eps, atol, rtol, fast_mode,
                                 output_name, input_name)
     return _verdict(None if report is None else "second derivatives: " + report, raise_exception)
+
+
+@dataclass(frozen=True)
+class Location:
+    """What ``locate`` found: the first node whose rule disagrees with its own forward, or that all agree.
+
+    ``op`` (``"MulBackward"``), ``site`` (the ``file:line`` that created it), ``input`` (which of its
+    inputs gets the wrong gradient), ``error`` (the relative error ‖g₁ − g₂‖ / ‖g₁ + g₂‖, None when the
+    rule raised), ``problem`` (what went wrong, in words) and ``node`` (its ``grad_fn``, for
+    ``draw(location.outputs, highlight=location.node)``) are None when every rule agrees. ``outputs``
+    are what ``fn`` returned in the run checked, ``checked`` counts the nodes compared, ``skipped`` lists
+    ``(op, reason)`` for the nodes that cannot be, and ``worst`` is the largest relative error among
+    those that agree.
+    """
+
+    op: str | None
+    site: str | None
+    input: int | None
+    error: float | None
+    problem: str | None
+    node: Context | None
+    checked: int
+    skipped: tuple[tuple[str, str], ...]
+    worst: float
+    outputs: tuple[Tensor, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when every checked node's rule agrees with central differences of its forward."""
+        return self.node is None
+
+    def __str__(self) -> str:
+        skipped = "".join(f"\n    skipped {op}: {why}" for op, why in self.skipped)
+        if self.ok:
+            return (f"all {self.checked} checked nodes' backward rules agree with central differences of their own "
+                    f"forward (largest relative error {self.worst:.3g}){skipped}")
+        return (f"{self.op}, created at {self.site}, has a backward rule that disagrees with its own forward: "
+                f"{self.problem}\n    the {self.checked - 1} nodes before it agree (largest relative error "
+                f"{self.worst:.3g}){skipped}")
+
+
+def locate(fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+           seed: int = 0) -> Location:
+    """Run ``fn(*inputs)`` once and check each node of its graph on its own, in the order they were made.
+
+    Each node's backward, given a random upstream gradient u, must match central differences of
+    ⟨u, forward⟩ at the very values the node saw (in float64), element by element within
+    |a − n| ≤ atol + rtol·|n|. Returns the first node that fails, with where your code created it;
+    ``gradcheck`` on the whole of ``fn`` can only say that something inside is wrong. Nodes with a
+    non-float output, no float input that requires grad or no backward are skipped, and so are those
+    whose forward is not finite or has a kink at those values (relu at 0: its one-sided differences
+    disagree); ``Location.skipped`` lists them. Costs two forward evaluations of each op per element
+    of its inputs, so use a small batch. Not thread-safe: while ``fn`` runs, ``Function.apply`` is
+    wrapped to note each op's attributes and creating line.
+
+    >>> import autograd
+    >>> x = autograd.tensor([0.5, -1.0], requires_grad=True)
+    >>> print(locate(lambda x: (autograd.tanh(x) * x).sum(), x))
+    all 3 checked nodes' backward rules agree with central differences of their own forward (largest relative error ...)
+    """
+    made: list[_Made] = []
+    with _noting(made), enable_grad():
+        outputs = _as_tuple(fn(*inputs))
+    _check_outputs(outputs)
+    in_graph = {id(t) for t in topological_order([o for o in outputs if o.requires_grad])}
+    nodes = [m for m in made if id(m.out) in in_graph]
+    if not nodes:
+        raise ValueError("locate: fn built no graph to check (no op had an input that requires grad)")
+    rng = np.random.default_rng(seed)
+    skipped: list[tuple[str, str]] = []
+    checked, worst = 0, 0.0
+    for m in nodes:
+        verdict = _check_node(m, rng, eps, atol, rtol)
+        if isinstance(verdict, str):
+            skipped.append((m.node.name(), verdict))
+            continue
+        checked += 1
+        if verdict.problem is None:
+            worst = max(worst, verdict.error)
+            continue
+        return Location(m.node.name(), m.site, verdict.input, verdict.error if verdict.input is not None else None,
+                        verdict.problem, m.node, checked, tuple(skipped), worst, outputs)
+    return Location(None, None, None, None, None, None, checked, tuple(skipped), worst, outputs)
+
+
+class _Made(NamedTuple):
+    """A node as ``fn`` made it: the node, its output, the keyword attributes of its forward, the creating line."""
+
+    node: Context
+    out: Tensor
+    attrs: dict[str, Any]
+    site: str
+
+
+class _Verdict(NamedTuple):
+    input: int | None
+    error: float
+    problem: str | None
+
+
+@contextlib.contextmanager
+def _noting(made: list[_Made]) -> Iterator[None]:
+    """Inside the block, every recorded op is noted in ``made`` (a Context does not keep its forward's attributes)."""
+    installed = Function.__dict__["apply"]
+    run = installed.__func__
+
+    def apply(cls: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
+        out = run(cls, *inputs, **attrs)
+        if out.grad_fn is not None:
+            made.append(_Made(out.grad_fn, out, attrs, out.grad_fn.creation_site or creation_site()))
+        return out
+
+    Function.apply = classmethod(apply)
+    try:
+        yield
+    finally:
+        Function.apply = installed
+
+
+def _check_node(m: _Made, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> _Verdict | str:
+    """One node's rule against central differences of its forward; a string says why it cannot be checked."""
+    ctx = m.node
+    if m.out.dtype.kind != "f":
+        return f"its output is {m.out.dtype}, not floating point"
+    xs = tuple(_in_float64(t) for t in ctx.inputs)
+    diff = [i for i, x in enumerate(xs) if x.requires_grad]
+    if not diff:
+        return "no floating-point input requires grad"
+    if ctx.fn.backward is Function.backward:
+        return "it has no backward"
+
+    def forward(*args: Any) -> Tensor:
+        return ctx.fn.apply(*args, **m.attrs)
+
+    with enable_grad():
+        out = forward(*xs)
+    if out.dtype != np.float64:
+        return f"its output is {out.dtype} even on float64 inputs, too coarse for central differences"
+    if not np.isfinite(out.data).all():
+        return "its output is not finite at these values"
+    u = rng.standard_normal(out.shape)
+    try:
+        analytical = grad(out, [xs[i] for i in diff], grad_outputs=Tensor._constant(u), allow_unused=True)
+    except Exception as e:  # a rule that raises is as wrong as one that miscalculates
+        return _Verdict(None, float("inf"), f"its backward raised {type(e).__name__}: {e}")
+    numerical = numerical_grad(forward, xs, eps, u)
+    errors = []
+    for i, a in zip(diff, analytical, strict=True):
+        a = np.zeros(xs[i].shape) if a is None else a.data
+        errors.append(relative_error(a, numerical[i]))
+        if _worst(a, numerical[i], atol, rtol) is not None:
+            if _kinked(forward, xs, i, u, eps):
+                return f"its forward has a kink at these values (input {i}), so there is no derivative to check"
+            return _Verdict(i, errors[-1], f"the gradient for input {i} (shape {xs[i].shape}) has relative error "
+                                           f"‖g₁ − g₂‖ / ‖g₁ + g₂‖ = {errors[-1]:.3g} "
+                                           f"(eps={eps:g}, atol={atol:g}, rtol={rtol:g})")
+    return _Verdict(None, max(errors), None)
+
+
+def _kinked(forward: Callable[..., Tensor], xs: tuple[Any, ...], i: int, u: np.ndarray, eps: float) -> bool:
+    """Whether ⟨u, forward⟩ has different left and right derivatives along some element of input i (relu at 0).
+
+    One-sided differences differ by about ε·|f″| where f is smooth and by a jump where it has a kink;
+    √ε lies between the two.
+    """
+    x = xs[i]
+    (base,) = _evaluate(forward, xs)
+    level = float(np.vdot(u, base))
+    for j in range(x.size):
+        step = np.zeros(x.shape)
+        step.flat[j] = eps
+        (plus,) = _evaluate(forward, _replaced(xs, i, x.data + step))
+        (minus,) = _evaluate(forward, _replaced(xs, i, x.data - step))
+        right, left = (np.vdot(u, plus) - level) / eps, (level - np.vdot(u, minus)) / eps
+        if abs(right - left) > np.sqrt(eps) * max(1.0, abs(right), abs(left)):
+            return True
+    return False
+
+
+def _in_float64(t: Tensor) -> Tensor:
+    """A float64 copy of a floating-point input (requiring grad as the original did); other inputs as they are."""
+    if t.dtype.kind != "f":
+        return t
+    return Tensor._constant(np.array(t.data, dtype=np.float64)).requires_grad_(t.requires_grad)
 
 
 def _compare_jacobians(fn: Callable[..., Any], inputs: tuple[Any, ...], eps: float, atol: float, rtol: float,

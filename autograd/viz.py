@@ -27,8 +27,9 @@ if TYPE_CHECKING:
     import graphviz
 
 RANKDIRS = ("LR", "TB", "RL", "BT")
-INSTALL_HINT = ('install the dot program (apt-get install graphviz, brew install graphviz or '
-                'conda install graphviz) and the Python package (pip install "chainrule[viz]")')
+PACKAGE_HINT = 'install the Python package with pip install "chainrule[viz]" (or pip install graphviz)'
+DOT_HINT = ("install Graphviz's dot program with your system's package manager: apt-get install graphviz, "
+            "brew install graphviz or conda install graphviz")
 # torchviz's palette: leaves that receive .grad are light blue, the output green, op nodes grey
 OUTPUT_COLOR, LEAF_COLOR, OP_COLOR = "darkolivegreen1", "lightblue", "lightgrey"
 _FEW = 6  # arrays with at most this many elements are shown in full
@@ -38,8 +39,8 @@ _FEW_PARTS = 8  # gradient sums with more terms are abbreviated
 class GraphvizMissingError(RuntimeError):
     """``draw`` cannot render: Graphviz is not installed. ``.dot`` holds the graph as DOT text."""
 
-    def __init__(self, problem: str, dot: str) -> None:
-        super().__init__(f"{problem}, so the graph cannot be rendered. To draw it, {INSTALL_HINT}. "
+    def __init__(self, problem: str, hint: str, dot: str) -> None:
+        super().__init__(f"{problem}, so the graph cannot be rendered. To draw it, {hint}. "
                          f"Meanwhile, here is the graph as DOT text (autograd.viz.to_dot returns it; "
                          f"any Graphviz viewer renders it):\n{dot}")
         self.dot = dot
@@ -47,7 +48,7 @@ class GraphvizMissingError(RuntimeError):
 
 def to_dot(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: bool = True,
            show_grads: bool = True, max_nodes: int | None = 500, rankdir: str = "LR",
-           precision: int = 4) -> str:
+           precision: int = 4, highlight: Tensor | Context | None = None) -> str:
     """The graph that made ``root`` as Graphviz DOT text; needs no Graphviz installation.
 
     Each tensor is a box with its name (from ``params`` or ``Tensor.name``), shape, dtype, value
@@ -66,6 +67,8 @@ def to_dot(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: 
         it); one summary node counts the rest. ``None`` draws everything.
     rankdir : layout direction, ``"LR"`` (left to right), ``"TB"``, ``"RL"`` or ``"BT"``.
     precision : decimals shown for numbers.
+    highlight : a node (a ``grad_fn``, e.g. ``autograd.gradcheck.locate(...).node``) or the tensor it
+        made, drawn with a thick red outline.
 
     >>> import autograd
     >>> x = autograd.tensor(3.0, requires_grad=True)
@@ -83,25 +86,29 @@ def to_dot(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: 
     }
     <BLANKLINE>
     """
-    return _wrap(_dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision))
+    return _wrap(_dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision, highlight))
 
 
 def draw(root: Tensor | Sequence[Tensor], params: Any = None, *, show_values: bool = True,
          show_grads: bool = True, max_nodes: int | None = 500, rankdir: str = "LR", precision: int = 4,
-         format: str = "svg") -> graphviz.Digraph:
+         highlight: Tensor | Context | None = None, format: str = "svg") -> graphviz.Digraph:
     """The graph of ``to_dot`` as a ``graphviz.Digraph``: shown inline in Jupyter, saved with ``.render()``.
 
     Arguments are those of ``to_dot``, plus ``format`` (``"svg"``, ``"png"``, ``"pdf"``) for rendering.
     Without the ``graphviz`` package or the ``dot`` program it raises ``GraphvizMissingError``,
     whose message says how to install them and carries the DOT text (also in ``.dot``).
     """
-    body = _dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision)
+    body = _dot_body(root, params, show_values, show_grads, max_nodes, rankdir, precision, highlight)
     try:
         import graphviz
     except ImportError:
-        raise GraphvizMissingError("the graphviz Python package is not installed", _wrap(body)) from None
-    if shutil.which("dot") is None:
-        raise GraphvizMissingError("Graphviz's dot program was not found on PATH", _wrap(body))
+        graphviz = None
+    has_dot = shutil.which("dot") is not None
+    if graphviz is None or not has_dot:
+        missing = [("the graphviz Python package", PACKAGE_HINT)] if graphviz is None else []
+        missing += [] if has_dot else [("Graphviz's dot program (not on PATH)", DOT_HINT)]
+        problem = " and ".join(what for what, _ in missing) + (" are" if len(missing) > 1 else " is") + " missing"
+        raise GraphvizMissingError(problem, "; ".join(hint for _, hint in missing), _wrap(body))
     return graphviz.Digraph(name="chainrule", body=body, format=format)
 
 
@@ -247,7 +254,7 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
 
 
 def _dot_body(root: Tensor | Sequence[Tensor], params: Any, show_values: bool, show_grads: bool,
-              max_nodes: int | None, rankdir: str, precision: int) -> list[str]:
+              max_nodes: int | None, rankdir: str, precision: int, highlight: Tensor | Context | None) -> list[str]:
     roots = _roots(root)
     if rankdir not in RANKDIRS:
         raise ValueError(f"rankdir must be one of {', '.join(RANKDIRS)}, got {rankdir!r}")
@@ -266,7 +273,9 @@ def _dot_body(root: Tensor | Sequence[Tensor], params: Any, show_values: bool, s
         ctx = t.grad_fn
         if ctx is None:
             continue
-        body += [f'\top{i} [label="{ctx.name()}" tooltip="{_escape(_rule(ctx))}" shape=ellipse fillcolor={OP_COLOR}]\n',
+        mark = " color=red penwidth=3" if highlight is ctx or highlight is t else ""  # e.g. the node locate() names
+        body += [f'\top{i} [label="{ctx.name()}" tooltip="{_escape(_rule(ctx))}" shape=ellipse '
+                 f'fillcolor={OP_COLOR}{mark}]\n',
                  f"\top{i} -> n{i}\n"]
         cut = False
         for inp in ctx.inputs:
@@ -476,3 +485,6 @@ def _number(v: Any, precision: int) -> str:
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+from .stepper import BackwardStepper, explain_html  # noqa: E402, F401  (built on explain, above)

@@ -349,24 +349,34 @@ def test_to_dot_on_a_long_chain_collapses_and_runs_without_recursion():
     assert "omitted" not in full and full.count("[label=\"MulBackward\"") == n
 
 
-def test_missing_dot_binary_gives_install_hint_and_the_dot_text(monkeypatch, tmp_path):
+def test_missing_dot_binary_names_the_system_package_not_the_extra(monkeypatch, tmp_path):
     pytest.importorskip("graphviz")
     y = leaf(1.0, "x") * 2
     monkeypatch.setenv("PATH", str(tmp_path))
     with pytest.raises(viz.GraphvizMissingError) as err:
         viz.draw(y)
     message = str(err.value)
-    assert "dot program was not found" in message
-    assert "apt-get install graphviz" in message and 'pip install "chainrule[viz]"' in message
+    assert "Graphviz's dot program (not on PATH) is missing" in message and "Python package" not in message
+    assert "apt-get install graphviz" in message and "chainrule[viz]" not in message
     assert err.value.dot == viz.to_dot(y) and message.endswith(viz.to_dot(y))
 
 
-def test_missing_graphviz_package_gives_install_hint(monkeypatch):
+@needs_dot
+def test_missing_graphviz_package_names_the_extra_not_the_system_package(monkeypatch):
     monkeypatch.setitem(sys.modules, "graphviz", None)  # makes `import graphviz` fail
     y = leaf(1.0, "x") * 2
-    with pytest.raises(viz.GraphvizMissingError, match="graphviz Python package is not installed") as err:
+    with pytest.raises(viz.GraphvizMissingError, match="the graphviz Python package is missing") as err:
         viz.draw(y)
+    assert 'pip install "chainrule[viz]"' in str(err.value) and "apt-get" not in str(err.value)
     assert err.value.dot == viz.to_dot(y)
+
+
+def test_missing_package_and_program_names_both(monkeypatch, tmp_path):
+    monkeypatch.setitem(sys.modules, "graphviz", None)
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(viz.GraphvizMissingError, match=r"Python package and Graphviz's dot program .* are missing") as err:
+        viz.draw(leaf(1.0, "x") * 2)
+    assert 'pip install "chainrule[viz]"' in str(err.value) and "apt-get install graphviz" in str(err.value)
 
 
 @needs_dot
