@@ -1,5 +1,6 @@
 """Differentiable operations, one family per module."""
 
+from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
 from .elementwise import (
                           abs,
                           add,
@@ -31,8 +32,25 @@ from .elementwise import (
                           tanh,
                           where,
 )
+from .gather import gather, index_select, scatter, scatter_add
 from .indexing import getitem
-from .linalg import dot, matmul, outer
+from .linalg import bmm, cdist, dot, einsum, matmul, mm, norm, outer, t
+from .logical import (
+                          all,
+                          allclose,
+                          any,
+                          bitwise_not,
+                          isclose,
+                          isfinite,
+                          isinf,
+                          isnan,
+                          logical_and,
+                          logical_not,
+                          logical_or,
+                          logical_xor,
+                          nonzero,
+)
+from .masking import masked_fill, masked_select, tril, triu
 from .reduce import argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
 from .shape import (
                           broadcast_to,
@@ -57,4 +75,11 @@ __all__ = [
     "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "outer", "pad", "permute", "pow",
     "prod", "relu", "reshape", "sigmoid", "sign", "sin", "split", "sqrt", "squeeze", "stack", "std", "sub",
     "sum", "sum_to", "tanh", "transpose", "unsqueeze", "var", "where",
+]
+
+__all__ += [  # masks and checks, gather and scatter, products and norms, cumulative ops
+    "all", "allclose", "any", "bitwise_not", "bmm", "cdist", "cummax", "cummin", "cumprod", "cumsum", "einsum",
+    "gather", "index_select", "isclose", "isfinite", "isinf", "isnan", "logcumsumexp", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "masked_fill", "masked_select", "mm", "nonzero", "norm",
+    "scatter", "scatter_add", "t", "tril", "triu",
 ]
