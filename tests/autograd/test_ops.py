@@ -24,6 +24,8 @@ from autograd.testing import assert_gradients_match
 from .op_cases import OPS, OpCase, examples
 
 NOT_DIFFERENTIABLE = {"argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge"}
+NOT_DIFFERENTIABLE |= {"all", "allclose", "any", "bitwise_not", "isclose", "isfinite", "isinf", "isnan", "logical_and",
+                       "logical_not", "logical_or", "logical_xor", "nonzero"}  # tested in test_ops_logical.py
 # Tensor members that are not differentiable ops, or (float) only cast to the float32 default, where
 # central differences cannot resolve the gradient
 NOT_OPS = {
@@ -34,6 +36,8 @@ NOT_OPS = {
     # in-place updates: recorded as add/sub/mul/div (which have rows) when a gradient is needed
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place", "_bump_version",
 }
+NOT_OPS |= {"__invert__", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",
+            "logical_not", "logical_or", "logical_xor", "nonzero"}  # masks and checks: test_ops_logical.py
 
 
 def _tuple(x: Any) -> tuple[Any, ...]:
