@@ -153,7 +153,9 @@ class LogCumSumExp(Function):
             return exp(_flip(LogCumSumExp.apply(_flip(log_g - y, ctx.axis), axis=ctx.axis), ctx.axis) + x)
 
         g = _data(grad)
-        with np.errstate(over="ignore"):  # lowest + lowest rounds to −inf, which exp turns into the 0 it stands for
+        # lowest + lowest rounds to −inf, which exp turns into the 0 it stands for; an infinite input gives
+        # NaN as in PyTorch, without a NumPy warning
+        with np.errstate(over="ignore", invalid="ignore"):
             return part(g > 0) - part(g < 0)
 
 
