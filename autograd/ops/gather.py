@@ -25,7 +25,7 @@ def _dim(dim: int | None, axis: int | None, op: str) -> int:
     return dim if dim is not None else axis  # type: ignore[return-value]
 
 
-def as_index(index: Any, op: str) -> np.ndarray:
+def _as_index(index: Any, op: str) -> np.ndarray:
     """An index argument as an integer array; a float one raises with the fix."""
     a = np.asarray(_data(index))
     if a.dtype.kind not in "iu":
@@ -39,7 +39,7 @@ def _coordinates(index: np.ndarray, axis: int, size: int, op: str) -> tuple[np.n
     """The full NumPy index that ``index`` along ``axis`` stands for: out[i, j, k] ↔ x[..., index[i, j, k], ...]."""
     if index.size and (index.min() < 0 or index.max() >= size):
         bad = index.min() if index.min() < 0 else index.max()
-        raise IndexError(f"{op}: index {bad} is out of bounds for dimension {axis} with size {size}")
+        raise RuntimeError(f"{op}: index {bad} is out of bounds for dimension {axis} with size {size}")
     grid = list(np.indices(index.shape, sparse=True))
     grid[axis] = index
     return tuple(grid)
@@ -106,7 +106,7 @@ class Scatter(Function):
 def _prepare(op: str, x: Tensor, dim: int | None, axis: int | None, index: Any,
              src_shape: tuple[int, ...] | None = None) -> tuple[tuple[np.ndarray, ...], tuple[int, ...]]:
     """The NumPy coordinates and the index shape of a gather or scatter call on an x of 1 or more dims."""
-    idx = as_index(index, op)
+    idx = _as_index(index, op)
     (a,) = normalize_axis(_dim(dim, axis, op), x.ndim)
     _check(op, x.shape, idx, a, src_shape)
     return _coordinates(idx, a, x.shape[a], op), idx.shape
@@ -115,7 +115,7 @@ def _prepare(op: str, x: Tensor, dim: int | None, axis: int | None, index: Any,
 def _scalar_case(x: Tensor, dim: int | None, axis: int | None, index: Any, op: str) -> np.ndarray:
     """A 0-d input behaves as a 1-element vector with dim 0 (as in PyTorch); its index, flattened."""
     normalize_axis(_dim(dim, axis, op), 0)
-    return as_index(index, op).reshape(-1)
+    return _as_index(index, op).reshape(-1)
 
 
 def gather(x: Any, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
@@ -172,7 +172,7 @@ def index_select(x: Any, dim: int | None = None, index: Any = None, *, axis: int
     """The slices of ``x`` at ``index`` (a 0-d or 1-d integer tensor) along ``dim``; repeated indices add gradients."""
     x = _tensor(x)
     d = _dim(dim, axis, "index_select")
-    idx = as_index(index, "index_select")
+    idx = _as_index(index, "index_select")
     if idx.ndim > 1:
         raise ShapeError(f"index_select: the index must be 0-d or 1-d, got shape {idx.shape}")
     a = normalize_axis(d, x.ndim)

@@ -101,9 +101,11 @@ def test_a_float_index_raises_naming_the_fix(op: Any) -> None:
 
 def test_bad_indices_raise_like_torch(torch: Any) -> None:
     x = autograd.tensor(X)
-    for bad in [np.array([[4]]), np.array([[-1]])]:
-        with pytest.raises(IndexError, match="out of bounds for dimension 1 with size 4"):
+    for bad in [np.array([[4]]), np.array([[-1]])]:  # torch's error classes: RuntimeError, IndexError
+        with pytest.raises(RuntimeError, match="out of bounds for dimension 1 with size 4"):
             x.gather(1, bad)
+        with pytest.raises(RuntimeError, match="out of bounds"):
+            x.scatter_add(1, bad, x)
         with pytest.raises(IndexError, match="out of range"):
             x.index_select(1, bad[0])
     with pytest.raises(autograd.ShapeError, match="same number of dimensions"):
