@@ -464,6 +464,9 @@ class Tensor:
     def __invert__(self) -> Tensor:
         return ops.bitwise_not(self)
 
+    def bitwise_not(self) -> Tensor:
+        return ops.bitwise_not(self)
+
     def logical_not(self) -> Tensor:
         return ops.logical_not(self)
 

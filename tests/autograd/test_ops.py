@@ -36,7 +36,7 @@ NOT_OPS = {
     # in-place updates: recorded as add/sub/mul/div (which have rows) when a gradient is needed
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place", "_bump_version",
 }
-NOT_OPS |= {"__invert__", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",
+NOT_OPS |= {"__invert__", "bitwise_not", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",
             "logical_not", "logical_or", "logical_xor", "nonzero"}  # masks and checks: test_ops_logical.py
 
 

@@ -89,6 +89,7 @@ def test_invert_matches_torch(torch: Any, dtype: str) -> None:
     a = np.array([0, 1, 5, 0]).astype(dtype)
     _same(~autograd.tensor(a), ~torch.tensor(a))
     _same(autograd.bitwise_not(autograd.tensor(a)), torch.bitwise_not(torch.tensor(a)))
+    _same(autograd.tensor(a).bitwise_not(), torch.tensor(a).bitwise_not())
 
 
 def test_invert_of_a_float_tensor_raises_naming_the_fix() -> None:
