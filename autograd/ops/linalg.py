@@ -211,7 +211,8 @@ class Norm(Function):
         elif p == 2:
             y = np.sqrt(np.sum(a * a, axis=axes, keepdims=True))
         else:
-            y = np.sum(a**p, axis=axes, keepdims=True) ** (1 / p)
+            with np.errstate(divide="ignore"):  # p < 0: a zero makes the sum infinite and the norm 0
+                y = np.sum(a**p, axis=axes, keepdims=True) ** (1 / p)
         ctx.p, ctx.axes, ctx.kept = p, axes, y.shape
         out = np.asarray(y if keepdims else y.reshape([n for i, n in enumerate(x.shape) if i not in axes]))
         ctx.save_for_backward(x, out)
@@ -236,10 +237,10 @@ class Norm(Function):
         scale = Where.apply(zero, scale, cond=at_zero)
         if p == 2:
             return x * scale
-        if p < 1:  # |x|ᵖ⁻¹ is infinite at x = 0, where the gradient is 0
+        if p < 1:  # |x|ᵖ⁻¹ is infinite at x = 0, where PyTorch's gradient is 0
             x_zero = np.asarray(_data(x) == 0)
-            return sign(x) * Where.apply(zero, Where.apply(np.ones((), x.dtype), abs(x), cond=x_zero) ** (p - 1),
-                                         cond=x_zero) * grad * y ** (1 - p)
+            safe_abs = Where.apply(np.ones((), x.dtype), abs(x), cond=x_zero)
+            return sign(x) * Where.apply(zero, safe_abs ** (p - 1), cond=x_zero) * grad * y ** (1 - p)
         return sign(x) * abs(x) ** (p - 1) * scale
 
 

@@ -619,6 +619,8 @@ PRODUCTS = [
            domain=grid(0.1, 3.0), unique=True, **NONSCALAR, torch_fn=lambda x: _torch().norm(x, float("inf"), dim=-1)),
     OpCase("norm:-inf", lambda x: autograd.norm(x, -float("inf")), lambda a: _vnorm(a, -np.inf),
            domain=grid(-3.0, -0.1), unique=True, torch_fn=lambda x: _torch().norm(x, -float("inf"))),
+    OpCase("norm:p-1", lambda x: autograd.norm(x, -1, dim=-1), lambda a: _vnorm(a, -1, -1), domain=NONZERO,
+           **NONSCALAR, torch_fn=lambda x: _torch().norm(x, -1, dim=-1)),
     OpCase("norm:p0", lambda x: autograd.norm(x, 0), lambda a: _vnorm(a, 0), domain=NONZERO,
            torch_fn=lambda x: _torch().norm(x, 0)),
     OpCase("norm:fro_dim", lambda x: autograd.norm(x, "fro", dim=(0, 1)), lambda a: _vnorm(a, 2, (0, 1)),

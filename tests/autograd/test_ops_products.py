@@ -25,7 +25,7 @@ def _grad(fn: Any, value: np.ndarray, lib: Any) -> np.ndarray:
 
 
 INF = float("inf")
-P_VALUES = [2, "fro", 1, 3, 1.5, 0.5, 0, INF, -INF]
+P_VALUES = [2, "fro", 1, 3, 1.5, 0.5, 0, -1, INF, -INF]
 AT_ZERO = [np.zeros(3), np.array([0.0, -2.0, 2.0]), np.array([[0.0, 3.0], [0.0, 0.0]]), np.array(0.0)]
 
 
