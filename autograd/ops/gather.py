@@ -119,7 +119,17 @@ def _scalar_case(x: Tensor, dim: int | None, axis: int | None, index: Any, op: s
 
 
 def gather(x: Any, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
-    """out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (likewise for the others); out has index's shape."""
+    """out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (likewise for the others); out has index's shape.
+
+    >>> import numpy as np, autograd
+    >>> x = autograd.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    >>> y = x.gather(1, np.array([[0, 0], [1, 0]]))
+    >>> y.tolist()
+    [[1.0, 1.0], [4.0, 3.0]]
+    >>> y.sum().backward()
+    >>> x.grad.tolist()
+    [[2.0, 0.0], [1.0, 1.0]]
+    """
     x = _tensor(x)
     if x.ndim == 0:
         idx = _scalar_case(x, dim, axis, index, "gather")
