@@ -613,6 +613,102 @@ class Tensor:
     def dot(self, other: Any) -> Tensor:
         return ops.dot(self, other)
 
+    # ------------------------------------------------------------------ masks, gather/scatter, products, cumulative
+    def __invert__(self) -> Tensor:
+        return ops.bitwise_not(self)
+
+    def bitwise_not(self) -> Tensor:
+        return ops.bitwise_not(self)
+
+    def logical_not(self) -> Tensor:
+        return ops.logical_not(self)
+
+    def logical_and(self, other: Any) -> Tensor:
+        return ops.logical_and(self, other)
+
+    def logical_or(self, other: Any) -> Tensor:
+        return ops.logical_or(self, other)
+
+    def logical_xor(self, other: Any) -> Tensor:
+        return ops.logical_xor(self, other)
+
+    def any(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.any(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def all(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.all(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def isnan(self) -> Tensor:
+        return ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return ops.isfinite(self)
+
+    def isclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+        return ops.isclose(self, other, rtol, atol, equal_nan)
+
+    def allclose(self, other: Any, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+        return ops.allclose(self, other, rtol, atol, equal_nan)
+
+    def nonzero(self, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
+        return ops.nonzero(self, as_tuple=as_tuple)
+
+    def masked_select(self, mask: Any) -> Tensor:
+        return ops.masked_select(self, mask)
+
+    def masked_fill(self, mask: Any, value: Any) -> Tensor:
+        return ops.masked_fill(self, mask, value)
+
+    def tril(self, diagonal: int = 0) -> Tensor:
+        return ops.tril(self, diagonal)
+
+    def triu(self, diagonal: int = 0) -> Tensor:
+        return ops.triu(self, diagonal)
+
+    def gather(self, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
+        return ops.gather(self, dim, index, axis=axis)
+
+    def scatter(self, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
+                axis: int | None = None) -> Tensor:
+        return ops.scatter(self, dim, index, src, value=value, axis=axis)
+
+    def scatter_add(self, dim: int | None = None, index: Any = None, src: Any = None, *, axis: int | None = None) -> Tensor:
+        return ops.scatter_add(self, dim, index, src, axis=axis)
+
+    def index_select(self, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
+        return ops.index_select(self, dim, index, axis=axis)
+
+    def mm(self, other: Any) -> Tensor:
+        return ops.mm(self, other)
+
+    def bmm(self, other: Any) -> Tensor:
+        return ops.bmm(self, other)
+
+    def t(self) -> Tensor:
+        return ops.t(self)
+
+    def norm(self, p: float | str | None = "fro", dim: Axis = None, keepdim: bool = False, dtype: Any = None, *,
+             axis: Axis = None, keepdims: bool | None = None) -> Tensor:
+        return ops.norm(self, p, dim, keepdim, dtype, axis=axis, keepdims=keepdims)
+
+    def cumsum(self, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+        return ops.cumsum(self, dim, axis=axis, dtype=dtype)
+
+    def cumprod(self, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+        return ops.cumprod(self, dim, axis=axis, dtype=dtype)
+
+    def cummax(self, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, Tensor]:
+        return ops.cummax(self, dim, axis=axis)
+
+    def cummin(self, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, Tensor]:
+        return ops.cummin(self, dim, axis=axis)
+
+    def logcumsumexp(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return ops.logcumsumexp(self, dim, axis=axis)
+
 
 def _rebuild(cls: type[Tensor], data: np.ndarray, requires_grad: bool) -> Tensor:
     return cls(data, requires_grad=requires_grad)

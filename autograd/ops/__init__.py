@@ -1,5 +1,6 @@
 """Differentiable operations, one family per module."""
 
+from .cumulative import cummax, cummin, cumprod, cumsum, logcumsumexp
 from .elementwise import (
                           abs,
                           add,
@@ -30,8 +31,25 @@ from .elementwise import (
                           tanh,
                           where,
 )
+from .gather import gather, index_select, scatter, scatter_add
 from .indexing import getitem
-from .linalg import dot, matmul, outer
+from .linalg import bmm, cdist, dot, einsum, matmul, mm, norm, outer, t
+from .logical import (
+                          all,
+                          allclose,
+                          any,
+                          bitwise_not,
+                          isclose,
+                          isfinite,
+                          isinf,
+                          isnan,
+                          logical_and,
+                          logical_not,
+                          logical_or,
+                          logical_xor,
+                          nonzero,
+)
+from .masking import masked_fill, masked_select, tril, triu
 from .maths import (
                           acos,
                           acosh,
@@ -112,4 +130,11 @@ __all__ = [
     "reshape", "roll", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze",
     "stack", "std", "sub", "sum", "sum_to", "tan", "tanh", "tensor_split", "topk", "trace", "transpose", "trunc",
     "unflatten", "unsqueeze", "var", "where",
+]
+
+__all__ += [  # masks and checks, gather and scatter, products and norms, cumulative ops
+    "all", "allclose", "any", "bitwise_not", "bmm", "cdist", "cummax", "cummin", "cumprod", "cumsum", "einsum",
+    "gather", "index_select", "isclose", "isfinite", "isinf", "isnan", "logcumsumexp", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "masked_fill", "masked_select", "mm", "nonzero", "norm",
+    "scatter", "scatter_add", "t", "tril", "triu",
 ]

@@ -1,15 +1,18 @@
-"""Linear algebra: matmul for 1-d, 2-d and batched operands; dot and outer built on it."""
+"""Linear algebra: matmul for 1-d, 2-d and batched operands and the products built on it; einsum; norms."""
 
 from __future__ import annotations
 
+import string
 from typing import Any
 
 import numpy as np
 
+from ..errors import ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
-from .elementwise import _tensor
-from .shape import SumTo, reshape, squeeze, transpose
+from .axes import normalize_axis
+from .elementwise import Where, _data, _tensor, abs, cast, sign
+from .shape import SumTo, reshape, squeeze, transpose, unsqueeze
 
 
 def _swap_last(t: Any) -> Any:
@@ -84,3 +87,187 @@ def outer(a: Any, b: Any) -> Tensor:
     """Outer product aᵢbⱼ of two 1-d tensors."""
     a, b = _tensor(a), _tensor(b)
     return reshape(a, (-1, 1)) * reshape(b, (1, -1))
+
+
+def mm(a: Any, b: Any) -> Tensor:
+    """Product of two matrices (2-d only; ``matmul`` for other shapes)."""
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim != 2 or b.ndim != 2:
+        raise ShapeError(f"mm: both operands must be matrices, got shapes {a.shape} and {b.shape}")
+    if a.shape[1] != b.shape[0]:
+        raise ShapeError(f"mm: shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    return MatMul.apply(a, b)
+
+
+def bmm(a: Any, b: Any) -> Tensor:
+    """Batched matrix product of (b, n, k) and (b, k, m) tensors (no broadcasting)."""
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim != 3 or b.ndim != 3:
+        raise ShapeError(f"bmm: both operands must be 3-d, got shapes {a.shape} and {b.shape}")
+    if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
+        raise ShapeError(f"bmm: shapes {a.shape} and {b.shape} do not match as (b, n, k) and (b, k, m)")
+    return MatMul.apply(a, b)
+
+
+def t(x: Any) -> Tensor:
+    """Transpose of a matrix; a 0-d or 1-d tensor is returned as it is (PyTorch's ``t``)."""
+    x = _tensor(x)
+    if x.ndim > 2:
+        raise ShapeError(f"t() expects a tensor with <= 2 dimensions, got shape {x.shape}")
+    return transpose(x) if x.ndim == 2 else x
+
+
+def _explicit(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], str]:
+    """Input and output subscripts of an einsum equation, with '...' spelled out in unused letters."""
+    equation = equation.replace(" ", "")
+    lhs, arrow, rhs = equation.partition("->")
+    terms = lhs.split(",")
+    if len(terms) != len(shapes):
+        raise ValueError(f"einsum: the equation has {len(terms)} operands but {len(shapes)} were given")
+    free = iter(sorted(set(string.ascii_letters) - set(equation), reverse=True))
+    n_dots = max([len(s) - len(t.replace("...", "")) for t, s in zip(terms, shapes, strict=True)
+                           if "..." in t], default=0)
+    dots = "".join(next(free) for _ in range(n_dots))
+    subs = []
+    for term, shape in zip(terms, shapes, strict=True):
+        k = len(shape) - len(term.replace("...", ""))
+        sub = term.replace("...", dots[n_dots - k:] if k else "")
+        if len(sub) != len(shape):
+            raise ShapeError(f"einsum: subscripts '{term}' do not fit an operand of shape {shape}")
+        subs.append(sub)
+    if arrow:
+        out = rhs.replace("...", dots)
+    else:
+        letters = "".join(subs)
+        out = dots + "".join(sorted(c for c in set(letters) - set(dots) if letters.count(c) == 1))
+    return subs, out
+
+
+class Einsum(Function):
+    """y = einsum(equation, x₁, …, xₙ);  ∂L/∂xᵢ = einsum of G with the other operands into xᵢ's subscripts"""
+
+    @staticmethod
+    def forward(ctx: Context, *operands: np.ndarray, subs: tuple[str, ...], out: str) -> np.ndarray:
+        ctx.subs, ctx.out = subs, out
+        ctx.save_for_backward(*operands)
+        return np.asarray(np.einsum(",".join(subs) + "->" + out, *operands, optimize=len(operands) > 2))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        operands = ctx.saved_tensors
+        sizes = {c: n for sub, x in zip(ctx.subs, operands, strict=True) for c, n in zip(sub, x.shape, strict=True)}
+        grads = []
+        for i, target in enumerate(ctx.subs):
+            if not ctx.inputs[i].requires_grad:
+                grads.append(None)
+                continue
+            others = [(s, o) for j, (s, o) in enumerate(zip(ctx.subs, operands, strict=True)) if j != i]
+            terms = [(ctx.out, grad), *others]
+            seen = "".join(s for s, _ in terms)
+            # a repeated letter (a diagonal) gets a fresh letter tied to it by an identity matrix;
+            # a letter summed away in xᵢ alone gets a ones vector, so the gradient broadcasts along it
+            free = iter(sorted(set(string.ascii_letters) - set(seen) - set(target)))
+            spelled = ""
+            for c in target:
+                if c in spelled:
+                    fresh = next(free)
+                    terms.append((c + fresh, np.eye(sizes[c], dtype=grad.dtype)))
+                    c = fresh
+                elif c not in seen and target.count(c) == 1:
+                    terms.append((c, np.ones(sizes[c], dtype=grad.dtype)))
+                spelled += c
+            grads.append(Einsum.apply(*(o for _, o in terms), subs=tuple(s for s, _ in terms), out=spelled))
+        return tuple(grads)
+
+
+def einsum(equation: str, *operands: Any) -> Tensor:
+    """Einstein summation as ``torch.einsum`` (operands as arguments or one list; '...' allowed, no broadcasting)."""
+    if len(operands) == 1 and isinstance(operands[0], list | tuple):
+        operands = tuple(operands[0])
+    xs = [_tensor(x) for x in operands]
+    subs, out = _explicit(equation, [x.shape for x in xs])
+    sizes: dict[str, int] = {}
+    for sub, x in zip(subs, xs, strict=True):
+        for c, n in zip(sub, x.shape, strict=True):
+            if sizes.setdefault(c, n) != n:
+                raise ShapeError(f"einsum: subscript '{c}' has size {sizes[c]} in one operand and {n} in another "
+                                 f"(equation '{equation}', shapes {[x.shape for x in xs]})")
+    return Einsum.apply(*xs, subs=tuple(subs), out=out)
+
+
+class Norm(Function):
+    """y = (Σ|x|ᵖ)^(1/p) over axes (p = ±∞: max/min |x|, p = 0: count of nonzeros);
+    ∂y/∂x = sign(x)·|x|ᵖ⁻¹ / yᵖ⁻¹ (0 where y = 0, as PyTorch)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, p: float, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
+        a = np.abs(x)
+        if p == np.inf:
+            y = np.max(a, axis=axes, keepdims=True)
+        elif p == -np.inf:
+            y = np.min(a, axis=axes, keepdims=True)
+        elif p == 0:
+            y = np.sum(a != 0, axis=axes, keepdims=True).astype(x.dtype)
+        elif p == 2:
+            y = np.sqrt(np.sum(a * a, axis=axes, keepdims=True))
+        else:
+            with np.errstate(divide="ignore"):  # p < 0: a zero makes the sum infinite and the norm 0
+                y = np.sum(a**p, axis=axes, keepdims=True) ** (1 / p)
+        ctx.p, ctx.axes, ctx.kept = p, axes, y.shape
+        out = np.asarray(y if keepdims else y.reshape([n for i, n in enumerate(x.shape) if i not in axes]))
+        ctx.save_for_backward(x, out)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        # PyTorch's norm_backward, in Tensor ops; the double where keeps second derivatives finite at y = 0
+        x, y = ctx.saved_tensors
+        p, grad, y = ctx.p, grad.reshape(ctx.kept), y.reshape(ctx.kept)
+        zero = np.zeros((), x.dtype)
+        if p == 0:
+            return x * zero
+        if p == 1:
+            return sign(x) * grad
+        if p in (np.inf, -np.inf):
+            hit = np.asarray((np.abs(_data(x)) == _data(y)) | np.isnan(_data(x)))
+            share = hit / np.maximum(hit.sum(axis=ctx.axes, keepdims=True), 1)
+            return sign(x) * grad * share.astype(x.dtype)
+        at_zero = np.asarray(_data(y) == 0)
+        scale = grad / Where.apply(np.ones((), x.dtype), y, cond=at_zero) ** (p - 1)
+        scale = Where.apply(zero, scale, cond=at_zero)
+        if p == 2:
+            return x * scale
+        if p < 1:  # |x|ᵖ⁻¹ is infinite at x = 0, where PyTorch's gradient is 0
+            x_zero = np.asarray(_data(x) == 0)
+            safe_abs = Where.apply(np.ones((), x.dtype), abs(x), cond=x_zero)
+            return sign(x) * Where.apply(zero, safe_abs ** (p - 1), cond=x_zero) * grad * y ** (1 - p)
+        return sign(x) * abs(x) ** (p - 1) * scale
+
+
+def norm(x: Any, p: float | str | None = "fro", dim: int | tuple[int, ...] | None = None, keepdim: bool = False,
+         dtype: Any = None, *, axis: int | tuple[int, ...] | None = None, keepdims: bool | None = None) -> Tensor:
+    """Vector p-norm over ``dim`` (all elements by default), as ``torch.norm``: p = 'fro' (default) is the 2-norm,
+    p = inf / -inf the largest / smallest absolute value, p = 0 the count of nonzeros."""
+    x = _tensor(x)
+    if dtype is not None:
+        x = cast(x, dtype)
+    if x.dtype.kind != "f":
+        raise TypeError(f"norm: expected a floating point tensor, got {x.dtype}")
+    if isinstance(p, str):
+        if p != "fro":
+            raise ValueError(f"norm: p={p!r} is not supported (a matrix norm); use p='fro' or a number")
+        p = 2.0
+    if dim is not None and axis is not None:
+        raise TypeError("norm: pass either dim or axis, not both")
+    axes = normalize_axis(axis if dim is None else dim, x.ndim)
+    return Norm.apply(x, p=2.0 if p is None else float(p), axes=axes, keepdims=keepdim if keepdims is None else keepdims)
+
+
+def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
+    """p-norm distances between the rows of x1 (…, P, M) and of x2 (…, R, M): shape (…, P, R)."""
+    x1, x2 = _tensor(x1), _tensor(x2)
+    if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
+        raise ShapeError(f"cdist: expected (..., P, M) and (..., R, M) tensors, got shapes {x1.shape} and {x2.shape}")
+    if p < 0:
+        raise ValueError(f"cdist only supports non-negative p values, got {p}")
+    return norm(unsqueeze(x1, -2) - unsqueeze(x2, -3), p, dim=-1)

@@ -195,6 +195,66 @@ def _torch_pad(x: Any, widths: Any, value: float = 0.0) -> Any:
     return _torch().nn.functional.pad(x, flat, value=value)
 
 
+def _cyclic(shape: tuple[int, ...], axis: int, shift: int = 1, size: int | None = None) -> np.ndarray:
+    """An int64 index along ``axis`` that reaches each position once (a cyclic shift), cut to ``size`` there."""
+    axis %= len(shape)
+    n = shape[axis]
+    pos = np.arange(n).reshape((-1,) + (1,) * (len(shape) - axis - 1))
+    idx = np.broadcast_to((pos + shift) % n, shape).astype(np.int64)
+    return idx[(slice(None),) * axis + (slice(0, size),)]
+
+
+def _repeating(shape: tuple[int, ...], axis: int) -> np.ndarray:
+    """An int64 index of ``shape`` with twice the positions along ``axis``, each reached twice or more."""
+    big = list(shape)
+    big[axis] *= 2
+    return (np.arange(int(np.prod(big))).reshape(big) * 5 + 3) % shape[axis]
+
+
+def _coords(index: np.ndarray, axis: int) -> tuple[np.ndarray, ...]:
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)
+
+
+def _scatter_add_ref(a: np.ndarray, b: np.ndarray, index: np.ndarray, axis: int) -> np.ndarray:
+    out = a.copy()
+    np.add.at(out, _coords(index, axis), b[tuple(slice(0, n) for n in index.shape)])
+    return out
+
+
+def _scatter_ref(a: np.ndarray, b: Any, index: np.ndarray, axis: int) -> np.ndarray:
+    out = a.copy()
+    out[_coords(index, axis)] = b[tuple(slice(0, n) for n in index.shape)] if np.ndim(b) else b
+    return out
+
+
+def _pattern(shape: tuple[int, ...]) -> np.ndarray:
+    """A fixed bool mask of ``shape`` (every third element False)."""
+    return np.arange(int(np.prod(shape))).reshape(shape) % 3 != 1
+
+
+def _vnorm(a: np.ndarray, p: float, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    """The vector p-norm written out (NumPy's linalg.norm has matrix norms for 2-d axes)."""
+    x = np.abs(a)
+    if p == np.inf:
+        return np.max(x, axis=axis, keepdims=keepdims)
+    if p == -np.inf:
+        return np.min(x, axis=axis, keepdims=keepdims)
+    if p == 0:
+        return np.sum(x != 0, axis=axis, keepdims=keepdims).astype(a.dtype)
+    return np.sum(x**p, axis=axis, keepdims=keepdims) ** (1 / p)
+
+
+def _scan(ufunc: np.ufunc, axis: int) -> Callable[[np.ndarray], np.ndarray]:
+    """A running ufunc along ``axis`` (a 0-d array is one element)."""
+    return lambda a: ufunc.accumulate(np.atleast_1d(a), axis=axis).reshape(a.shape)
+
+
+def _torch_index(index: np.ndarray) -> Any:
+    return _torch().tensor(index)
+
+
 ROW = np.array([0.5, -1.25, 2.0])  # a NumPy constant operand
 COND = np.array([True, False, True])
 MASK = np.array([True, False, True])
@@ -682,5 +742,160 @@ NEW_METHODS = [
     both("Tensor.median", lambda x: x.median(0).values, lambda a: _lower_median(a, 0), **UNIQUE, **NONSCALAR),
 ]
 
-OPS: list[OpCase] = (ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + METHODS
-                     + SHAPE_MORE + ROUNDING + MATHS + SORTING + NEW_METHODS)
+ZERO_OR_NEAR_ONE = st.one_of(st.just(0.0), interval(0.5, 1.5))  # exact zeros: cumprod's other gradient rule
+APART = (offset(0.05, 0.45), offset(0.55, 0.95))  # two point sets that never share a coordinate
+SQUARE = st.integers(1, 4).map(lambda n: ((n, n),))
+BATCHED = st.tuples(*(st.integers(1, 3) for _ in range(4))).map(lambda t: ((t[0], t[1], t[2]), (t[0], t[2], t[3])))
+
+MASKING = [
+    OpCase("masked_select", lambda x: autograd.masked_select(x, _pattern(x.shape)),
+           lambda a: a[_pattern(a.shape)], torch_fn=lambda x: _torch().masked_select(x, _torch().tensor(_pattern(x.shape)))),
+    OpCase("masked_select:broadcast", lambda x: autograd.masked_select(x, MASK),
+           lambda a: np.broadcast_to(a, np.broadcast_shapes(a.shape, (3,)))[
+               np.broadcast_to(MASK, np.broadcast_shapes(a.shape, (3,)))],
+           shapes=TO_ROW, torch_fn=lambda x: _torch().masked_select(x, _torch().tensor(MASK))),
+    OpCase("masked_fill", lambda x: autograd.masked_fill(x, MASK, 0.5), lambda a: np.where(MASK, a.dtype.type(0.5), a),
+           shapes=TO_ROW, torch_fn=lambda x: _torch().masked_fill(x, _torch().tensor(MASK), 0.5)),
+    OpCase("masked_fill:tensor_value", lambda x, v: autograd.masked_fill(x, MASK, v), lambda a, b: np.where(MASK, b, a),
+           arity=2, shapes=TO_ROW.map(lambda s: (s[0], ())),
+           torch_fn=lambda x, v: _torch().masked_fill(x, _torch().tensor(MASK), v)),
+    OpCase("tril", autograd.tril, np.tril, shapes=one(min_dims=2), torch_fn=lambda x: _torch().tril(x)),
+    OpCase("tril:diagonal-1", lambda x: autograd.tril(x, -1), lambda a: np.tril(a, -1), shapes=one(min_dims=2),
+           torch_fn=lambda x: _torch().tril(x, -1)),
+    OpCase("triu", autograd.triu, np.triu, shapes=one(min_dims=2), torch_fn=lambda x: _torch().triu(x)),
+    OpCase("triu:diagonal1", lambda x: autograd.triu(x, diagonal=1), lambda a: np.triu(a, 1), shapes=one(min_dims=2),
+           torch_fn=lambda x: _torch().triu(x, diagonal=1)),
+]
+
+GATHERING = [
+    OpCase("gather", lambda x: autograd.gather(x, 1, _repeating(x.shape, 1)),
+           lambda a: a[_coords(_repeating(a.shape, 1), 1)], shapes=one(min_dims=2),
+           torch_fn=lambda x: _torch().gather(x, 1, _torch_index(_repeating(x.shape, 1)))),
+    OpCase("gather:smaller_index", lambda x: autograd.gather(x, 0, _cyclic(x.shape, 0)[..., :1]),
+           lambda a: a[_coords(_cyclic(a.shape, 0)[..., :1], 0)], shapes=one(min_dims=2),
+           torch_fn=lambda x: _torch().gather(x, 0, _torch_index(_cyclic(x.shape, 0)[..., :1]))),
+    OpCase("gather:scalar", lambda x: autograd.gather(x, 0, np.zeros((2,), np.int64)), lambda a: np.stack([a, a]),
+           shapes=fixed(()), torch_fn=lambda x: _torch().gather(x, 0, _torch().zeros(2, dtype=_torch().int64))),
+    OpCase("scatter_add", lambda a, b: autograd.scatter_add(a, 0, _repeating(a.shape, 0)[: a.shape[0]], b),
+           lambda a, b: _scatter_add_ref(a, b, _repeating(a.shape, 0)[: a.shape[0]], 0), arity=2,
+           shapes=same(min_dims=1), torch_fn=lambda a, b: _torch().scatter_add(
+               a, 0, _torch_index(_repeating(a.shape, 0)[: a.shape[0]]), b)),
+    # no torch_fn: torch's backward fails when src is larger than the index (its gradient has the index's shape)
+    OpCase("scatter_add:larger_src", lambda a, b: autograd.scatter_add(a, -1, _cyclic(a.shape, -1, 2), b),
+           lambda a, b: _scatter_add_ref(a, b, _cyclic(a.shape, -1, 2), a.ndim - 1), arity=2,
+           shapes=shapes(min_dims=1, **SMALL).map(lambda s: (s, (*s[:-1], s[-1] + 1)))),
+    OpCase("scatter", lambda a, b: autograd.scatter(a, 0, _cyclic(a.shape, 0), b),
+           lambda a, b: _scatter_ref(a, b, _cyclic(a.shape, 0), 0), arity=2, shapes=same(min_dims=1),
+           torch_fn=lambda a, b: _torch().scatter(a, 0, _torch_index(_cyclic(a.shape, 0)), b)),
+    OpCase("scatter:value", lambda x: autograd.scatter(x, -1, _cyclic(x.shape, -1, 1, 1), 0.5),
+           lambda a: _scatter_ref(a, a.dtype.type(0.5), _cyclic(a.shape, -1, 1, 1), a.ndim - 1), shapes=one(min_dims=1),
+           torch_fn=lambda x: _torch().scatter(x, -1, _torch_index(_cyclic(x.shape, -1, 1, 1)), 0.5)),
+    OpCase("index_select", lambda x: autograd.index_select(x, 0, np.array([0, 0, -1]) % x.shape[0]),
+           lambda a: a[np.array([0, 0, -1]) % a.shape[0]], **NONSCALAR,
+           torch_fn=lambda x: _torch().index_select(x, 0, _torch().tensor([0, 0, -1]) % x.shape[0])),
+    OpCase("index_select:last_dim", lambda x: autograd.index_select(x, dim=-1, index=np.array([1, 0]) % x.shape[-1]),
+           lambda a: a[..., np.array([1, 0]) % a.shape[-1]], **NONSCALAR,
+           torch_fn=lambda x: _torch().index_select(x, -1, _torch().tensor([1, 0]) % x.shape[-1])),
+]
+
+PRODUCTS = [
+    OpCase("mm", autograd.mm, np.matmul, arity=2, shapes=matmul_shapes("matrix", "matrix"),
+           torch_fn=lambda a, b: _torch().mm(a, b)),
+    OpCase("bmm", autograd.bmm, np.matmul, arity=2, shapes=BATCHED, torch_fn=lambda a, b: _torch().bmm(a, b)),
+    OpCase("t", autograd.t, lambda a: a.T, shapes=one(max_dims=2), torch_fn=lambda x: _torch().t(x)),
+    *[OpCase(f"einsum:{eq}" if eq != "ij,jk->ik" else "einsum", lambda *xs, eq=eq: autograd.einsum(eq, *xs),
+             lambda *a, eq=eq: np.einsum(eq, *a), arity=len(shape_fn(2, 3, 4)),
+             torch_fn=lambda *xs, eq=eq: _torch().einsum(eq, *xs),
+             shapes=st.tuples(*(st.integers(1, 3),) * 3).map(lambda t, f=shape_fn: f(*t)))
+      for eq, shape_fn in [
+          ("ij,jk->ik", lambda i, j, k: ((i, j), (j, k))),
+          ("ii->i", lambda i, j, k: ((i, i),)),
+          ("ii", lambda i, j, k: ((i, i),)),
+          ("iij->j", lambda i, j, k: ((i, i, j),)),
+          ("ij->j", lambda i, j, k: ((i, j),)),
+          ("i,j->ij", lambda i, j, k: ((i,), (j,))),
+          ("ij,ij", lambda i, j, k: ((i, j), (i, j))),
+          ("bij,bjk->bik", lambda i, j, k: ((2, i, j), (2, j, k))),
+          ("...ij->...ji", lambda i, j, k: ((k, i, j),)),
+          ("i...,i->...", lambda i, j, k: ((i, j, k), (i,))),
+          ("ij,jk,kl->il", lambda i, j, k: ((i, j), (j, k), (k, 2))),
+      ]],
+    OpCase("norm", autograd.norm, lambda a: _vnorm(a, 2), domain=NONZERO, torch_fn=lambda x: _torch().norm(x)),
+    OpCase("norm:p1_dim", lambda x: autograd.norm(x, 1, dim=-1), lambda a: _vnorm(a, 1, -1), domain=NONZERO,
+           **NONSCALAR, torch_fn=lambda x: _torch().norm(x, 1, dim=-1)),
+    OpCase("norm:p3_keepdim", lambda x: autograd.norm(x, 3, dim=0, keepdim=True),
+           lambda a: _vnorm(a, 3, 0, keepdims=True), domain=NONZERO, **NONSCALAR,
+           torch_fn=lambda x: _torch().norm(x, 3, dim=0, keepdim=True)),
+    OpCase("norm:p1.5_axes", lambda x: autograd.norm(x, 1.5, dim=(0, 1)), lambda a: _vnorm(a, 1.5, (0, 1)),
+           domain=NONZERO, shapes=one(min_dims=2), torch_fn=lambda x: _torch().norm(x, 1.5, dim=(0, 1))),
+    OpCase("norm:p0.5", lambda x: autograd.norm(x, 0.5), lambda a: _vnorm(a, 0.5), domain=NONZERO,
+           torch_fn=lambda x: _torch().norm(x, 0.5)),
+    OpCase("norm:inf", lambda x: autograd.norm(x, float("inf"), dim=-1), lambda a: _vnorm(a, np.inf, -1),
+           domain=grid(0.1, 3.0), unique=True, **NONSCALAR, torch_fn=lambda x: _torch().norm(x, float("inf"), dim=-1)),
+    OpCase("norm:-inf", lambda x: autograd.norm(x, -float("inf")), lambda a: _vnorm(a, -np.inf),
+           domain=grid(-3.0, -0.1), unique=True, torch_fn=lambda x: _torch().norm(x, -float("inf"))),
+    OpCase("norm:p-1", lambda x: autograd.norm(x, -1, dim=-1), lambda a: _vnorm(a, -1, -1), domain=NONZERO,
+           **NONSCALAR, torch_fn=lambda x: _torch().norm(x, -1, dim=-1)),
+    OpCase("norm:p0", lambda x: autograd.norm(x, 0), lambda a: _vnorm(a, 0), domain=NONZERO,
+           torch_fn=lambda x: _torch().norm(x, 0)),
+    OpCase("norm:fro_dim", lambda x: autograd.norm(x, "fro", dim=(0, 1)), lambda a: _vnorm(a, 2, (0, 1)),
+           domain=NONZERO, shapes=one(min_dims=2), torch_fn=lambda x: _torch().norm(x, "fro", dim=(0, 1))),
+    OpCase("cdist", autograd.cdist, lambda a, b: _vnorm(a[:, None] - b[None], 2, -1), arity=2, domain=APART,
+           shapes=st.tuples(*(st.integers(1, 4) for _ in range(3))).map(lambda t: ((t[0], t[2]), (t[1], t[2]))),
+           torch_fn=lambda a, b: _torch().cdist(a, b)),
+    OpCase("cdist:p1_batched", lambda a, b: autograd.cdist(a, b, p=1.0),
+           lambda a, b: _vnorm(a[..., :, None, :] - b[..., None, :, :], 1, -1), arity=2, domain=APART,
+           shapes=st.tuples(*(st.integers(1, 3) for _ in range(4))).map(
+               lambda t: ((t[3], t[0], t[2]), (t[3], t[1], t[2]))),
+           torch_fn=lambda a, b: _torch().cdist(a, b, p=1.0)),
+]
+
+CUMULATIVE = [
+    OpCase("cumsum", lambda x: autograd.cumsum(x, -1), _scan(np.add, -1), torch_fn=lambda x: _torch().cumsum(x, -1)),
+    OpCase("cumsum:dim0", lambda x: autograd.cumsum(x, dim=0), _scan(np.add, 0), **NONSCALAR,
+           torch_fn=lambda x: _torch().cumsum(x, dim=0)),
+    OpCase("cumprod", lambda x: autograd.cumprod(x, 0), _scan(np.multiply, 0), domain=(0.5, 1.5),
+           torch_fn=lambda x: _torch().cumprod(x, 0)),
+    OpCase("cumprod:zeros", lambda x: autograd.cumprod(x, dim=-1), _scan(np.multiply, -1), domain=ZERO_OR_NEAR_ONE,
+           torch_fn=lambda x: _torch().cumprod(x, dim=-1)),
+    OpCase("cummax", lambda x: autograd.cummax(x, 0).values, _scan(np.maximum, 0), **UNIQUE,
+           torch_fn=lambda x: _torch().cummax(x, 0).values),
+    OpCase("cummin", lambda x: autograd.cummin(x, dim=-1).values, _scan(np.minimum, -1), **UNIQUE,
+           torch_fn=lambda x: _torch().cummin(x, dim=-1).values),
+    OpCase("logcumsumexp", lambda x: autograd.logcumsumexp(x, -1), _scan(np.logaddexp, -1),
+           torch_fn=lambda x: _torch().logcumsumexp(x, -1)),
+    OpCase("logcumsumexp:dim0", lambda x: autograd.logcumsumexp(x, dim=0), _scan(np.logaddexp, 0), **NONSCALAR,
+           torch_fn=lambda x: _torch().logcumsumexp(x, dim=0)),
+]
+
+MORE_METHODS = [
+    both("Tensor.masked_select", lambda x: x.masked_select(x > 0), lambda a: a[a > 0], domain=NONZERO),
+    OpCase("Tensor.masked_fill", lambda x: x.masked_fill(MASK, -1.0), lambda a: np.where(MASK, a.dtype.type(-1), a),
+           shapes=TO_ROW, torch_fn=lambda x: x.masked_fill(_torch().tensor(MASK), -1.0)),
+    both("Tensor.tril", method("tril", 1), lambda a: np.tril(a, 1), shapes=one(min_dims=2)),
+    both("Tensor.triu", method("triu"), np.triu, shapes=one(min_dims=2)),
+    OpCase("Tensor.gather", lambda x: x.gather(-1, _repeating(x.shape, -1)),
+           lambda a: a[_coords(_repeating(a.shape, -1), a.ndim - 1)], **NONSCALAR,
+           torch_fn=lambda x: x.gather(-1, _torch_index(_repeating(x.shape, -1)))),
+    OpCase("Tensor.scatter", lambda a, b: a.scatter(-1, _cyclic(a.shape, -1), b),
+           lambda a, b: _scatter_ref(a, b, _cyclic(a.shape, -1), a.ndim - 1), arity=2, shapes=same(min_dims=1),
+           torch_fn=lambda a, b: a.scatter(-1, _torch_index(_cyclic(a.shape, -1)), b)),
+    OpCase("Tensor.scatter_add", lambda a, b: a.scatter_add(0, _cyclic(a.shape, 0), b),
+           lambda a, b: _scatter_add_ref(a, b, _cyclic(a.shape, 0), 0), arity=2, shapes=same(min_dims=1),
+           torch_fn=lambda a, b: a.scatter_add(0, _torch_index(_cyclic(a.shape, 0)), b)),
+    OpCase("Tensor.index_select", lambda x: x.index_select(0, np.array([0, 0])), lambda a: a[[0, 0]], **NONSCALAR,
+           torch_fn=lambda x: x.index_select(0, _torch().tensor([0, 0]))),
+    both("Tensor.mm", lambda a, b: a.mm(b), np.matmul, arity=2, shapes=matmul_shapes("matrix", "matrix")),
+    both("Tensor.bmm", lambda a, b: a.bmm(b), np.matmul, arity=2, shapes=BATCHED),
+    both("Tensor.t", method("t"), lambda a: a.T, shapes=one(max_dims=2)),
+    both("Tensor.norm", method("norm", dim=-1), lambda a: _vnorm(a, 2, -1), domain=NONZERO, **NONSCALAR),
+    both("Tensor.cumsum", method("cumsum", 0), _scan(np.add, 0)),
+    both("Tensor.cumprod", method("cumprod", dim=-1), _scan(np.multiply, -1), domain=ZERO_OR_NEAR_ONE),
+    both("Tensor.cummax", lambda x: x.cummax(-1).values, _scan(np.maximum, -1), **UNIQUE),
+    both("Tensor.cummin", lambda x: x.cummin(0)[0], _scan(np.minimum, 0), **UNIQUE),
+    both("Tensor.logcumsumexp", method("logcumsumexp", 0), _scan(np.logaddexp, 0)),
+]
+
+OPS: list[OpCase] = ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + METHODS
+OPS += SHAPE_MORE + ROUNDING + MATHS + SORTING + NEW_METHODS
+OPS += MASKING + GATHERING + PRODUCTS + CUMULATIVE + MORE_METHODS

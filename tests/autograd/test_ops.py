@@ -25,6 +25,8 @@ from .op_cases import OPS, OpCase, examples
 
 NOT_DIFFERENTIABLE = {"argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge"}
 NOT_DIFFERENTIABLE |= {"argsort"}  # int64 indices
+NOT_DIFFERENTIABLE |= {"all", "allclose", "any", "bitwise_not", "isclose", "isfinite", "isinf", "isnan", "logical_and",
+                       "logical_not", "logical_or", "logical_xor", "nonzero"}  # tested in test_ops_logical.py
 # Tensor members that are not differentiable ops, or (float) only cast to the float32 default, where
 # central differences cannot resolve the gradient
 NOT_OPS = {
@@ -36,6 +38,8 @@ NOT_OPS = {
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place", "_bump_version",
 }
 NOT_OPS |= {"argsort"}  # int64 indices
+NOT_OPS |= {"__invert__", "bitwise_not", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",
+            "logical_not", "logical_or", "logical_xor", "nonzero"}  # masks and checks: test_ops_logical.py
 
 
 def _tuple(x: Any) -> tuple[Any, ...]:

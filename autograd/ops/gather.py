@@ -1,0 +1,195 @@
+"""Gather and scatter along one dimension, and index_select. Index tensors are integer (PyTorch uses int64).
+
+Gather and scatter-add are each other's gradient, so both are differentiable to any order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ShapeError
+from ..function import Context, Function
+from ..tensor import Tensor
+from .axes import normalize_axis
+from .elementwise import _data, _tensor
+from .indexing import getitem
+
+
+def _dim(dim: int | None, axis: int | None, op: str) -> int:
+    if dim is not None and axis is not None:
+        raise TypeError(f"{op}: pass either dim or axis, not both")
+    if dim is None and axis is None:
+        raise TypeError(f"{op}() missing the dimension argument: dim")
+    return dim if dim is not None else axis  # type: ignore[return-value]
+
+
+def _as_index(index: Any, op: str) -> np.ndarray:
+    """An index argument as an integer array; a float one raises with the fix."""
+    a = np.asarray(_data(index))
+    if a.dtype.kind not in "iu":
+        raise TypeError(f"{op}: the index must be an integer tensor (PyTorch uses int64), got dtype {a.dtype}; "
+                        "build it from integers, e.g. tensor(np.array([0, 2])), or convert it with "
+                        ".astype('int64')")
+    return a
+
+
+def _coordinates(index: np.ndarray, axis: int, size: int, op: str) -> tuple[np.ndarray, ...]:
+    """The full NumPy index that ``index`` along ``axis`` stands for: out[i, j, k] ↔ x[..., index[i, j, k], ...]."""
+    if index.size and (index.min() < 0 or index.max() >= size):
+        bad = index.min() if index.min() < 0 else index.max()
+        raise RuntimeError(f"{op}: index {bad} is out of bounds for dimension {axis} with size {size}")
+    grid = list(np.indices(index.shape, sparse=True))
+    grid[axis] = index
+    return tuple(grid)
+
+
+def _check(op: str, x_shape: tuple[int, ...], index: np.ndarray, axis: int,
+           src_shape: tuple[int, ...] | None = None) -> None:
+    """PyTorch's shape rule: index has x's dimensions, and is no larger than x (off ``axis``) or src (anywhere)."""
+    if index.ndim != len(x_shape):
+        raise ShapeError(f"{op}: the index must have the same number of dimensions as the input, got index "
+                         f"shape {index.shape} and input shape {x_shape}")
+    for d, (i, s) in enumerate(zip(index.shape, x_shape, strict=True)):
+        if d != axis and i > s:
+            raise ShapeError(f"{op}: index shape {index.shape} exceeds input shape {x_shape} in dimension {d}")
+    if src_shape is not None and (len(src_shape) != index.ndim
+                                  or any(i > s for i, s in zip(index.shape, src_shape, strict=True))):
+        raise ShapeError(f"{op}: index shape {index.shape} does not fit in source shape {src_shape}")
+
+
+class Gather(Function):
+    """y[i][j] = x[index[i][j]][j] (along dim 0);  ∂L/∂x scatter-adds the gradient back to the gathered places"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, coords: tuple[np.ndarray, ...]) -> np.ndarray:
+        ctx.in_shape, ctx.coords = x.shape, coords
+        return x[coords]
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        return ScatterAdd.apply(np.zeros(ctx.in_shape, grad.dtype), grad, coords=ctx.coords)
+
+
+class ScatterAdd(Function):
+    """y = x with y[index[i][j]][j] += src[i][j];  ∂L/∂x = G, ∂L/∂src = G gathered at index"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...]) -> np.ndarray:
+        ctx.coords = coords
+        out = x.copy()
+        np.add.at(out, coords, src)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        return grad, Gather.apply(grad, coords=ctx.coords)
+
+
+class Scatter(Function):
+    """y = x with y[index[i][j]][j] = src[i][j];  ∂L/∂x = G zeroed where written, ∂L/∂src = G gathered at index"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...]) -> np.ndarray:
+        ctx.coords, ctx.src_shape = coords, src.shape
+        out = x.copy()
+        out[coords] = src
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        zeros = np.zeros(ctx.src_shape, grad.dtype)
+        return Scatter.apply(grad, zeros, coords=ctx.coords), Gather.apply(grad, coords=ctx.coords)
+
+
+def _prepare(op: str, x: Tensor, dim: int | None, axis: int | None, index: Any,
+             src_shape: tuple[int, ...] | None = None) -> tuple[tuple[np.ndarray, ...], tuple[int, ...]]:
+    """The NumPy coordinates and the index shape of a gather or scatter call on an x of 1 or more dims."""
+    idx = _as_index(index, op)
+    (a,) = normalize_axis(_dim(dim, axis, op), x.ndim)
+    _check(op, x.shape, idx, a, src_shape)
+    return _coordinates(idx, a, x.shape[a], op), idx.shape
+
+
+def _scalar_case(x: Tensor, dim: int | None, axis: int | None, index: Any, op: str) -> np.ndarray:
+    """A 0-d input behaves as a 1-element vector with dim 0 (as in PyTorch); its index, flattened."""
+    normalize_axis(_dim(dim, axis, op), 0)
+    return _as_index(index, op).reshape(-1)
+
+
+def gather(x: Any, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
+    """out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (likewise for the others); out has index's shape.
+
+    >>> import numpy as np, autograd
+    >>> x = autograd.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
+    >>> y = x.gather(1, np.array([[0, 0], [1, 0]]))
+    >>> y.tolist()
+    [[1.0, 1.0], [4.0, 3.0]]
+    >>> y.sum().backward()
+    >>> x.grad.tolist()
+    [[2.0, 0.0], [1.0, 1.0]]
+    """
+    x = _tensor(x)
+    if x.ndim == 0:
+        idx = _scalar_case(x, dim, axis, index, "gather")
+        return gather(x.reshape(1), 0, idx).reshape(np.shape(_data(index)))
+    coords, _ = _prepare("gather", x, dim, axis, index)
+    return Gather.apply(x, coords=coords)
+
+
+def _source(src: Any, x: Tensor, shape: tuple[int, ...], op: str) -> Tensor:
+    """src cut to the index's shape (PyTorch reads only that block), or a number filled to it."""
+    if not isinstance(src, Tensor | np.ndarray):
+        return Tensor._constant(np.full(shape, src, dtype=x.dtype))
+    s = _tensor(src)
+    if s.dtype != x.dtype:
+        raise TypeError(f"{op}: src has dtype {s.dtype} but the input has {x.dtype}; convert one with .astype()")
+    return s if s.shape == shape else getitem(s, tuple(slice(0, n) for n in shape))
+
+
+def _scatter(fn: type[Function], op: str, x: Any, dim: int | None, axis: int | None, index: Any,
+             src: Any) -> Tensor:
+    x = _tensor(x)
+    if x.ndim == 0:
+        idx = _scalar_case(x, dim, axis, index, op)
+        flat_src = src.reshape(-1) if isinstance(src, Tensor | np.ndarray) else src
+        return _scatter(fn, op, x.reshape(1), 0, None, idx, flat_src).reshape(())
+    coords, shape = _prepare(op, x, dim, axis, index, np.shape(src) if isinstance(src, Tensor | np.ndarray) else None)
+    return fn.apply(x, _source(src, x, shape, op), coords=coords)
+
+
+def scatter_add(x: Any, dim: int | None = None, index: Any = None, src: Any = None, *,
+                axis: int | None = None) -> Tensor:
+    """A copy of ``x`` with out[index[i][j]][j] += src[i][j] (dim 0); repeated indices add up."""
+    if src is None:
+        raise TypeError("scatter_add() missing the argument: src")
+    return _scatter(ScatterAdd, "scatter_add", x, dim, axis, index, _tensor(src))
+
+
+def scatter(x: Any, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
+            axis: int | None = None) -> Tensor:
+    """A copy of ``x`` with out[index[i][j]][j] = src[i][j] (dim 0); ``src`` may be a number (or ``value=``).
+
+    Where an index repeats, which write wins is unspecified, as in PyTorch.
+    """
+    if (src is None) == (value is None):
+        raise TypeError("scatter: pass exactly one of src and value")
+    return _scatter(Scatter, "scatter", x, dim, axis, index, value if src is None else src)
+
+
+def index_select(x: Any, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
+    """The slices of ``x`` at ``index`` (a 0-d or 1-d integer tensor) along ``dim``; repeated indices add gradients."""
+    x = _tensor(x)
+    d = _dim(dim, axis, "index_select")
+    idx = _as_index(index, "index_select")
+    if idx.ndim > 1:
+        raise ShapeError(f"index_select: the index must be 0-d or 1-d, got shape {idx.shape}")
+    a = normalize_axis(d, x.ndim)
+    size = x.shape[a[0]] if a else 1
+    if idx.size and (idx.min() < 0 or idx.max() >= size):
+        raise IndexError(f"index_select: index {idx.min() if idx.min() < 0 else idx.max()} is out of range for "
+                         f"dimension {d} with size {size}")
+    if x.ndim == 0:
+        return getitem(x.reshape(1), idx.reshape(-1)).reshape(())
+    return getitem(x, (slice(None),) * a[0] + (idx.reshape(-1),))
