@@ -1,0 +1,59 @@
+"""The math of ``nn``: activations, layer forward passes and losses, as functions of Tensors.
+
+The Modules in ``nn.activations``, ``nn.layers`` and ``nn.losses`` are thin wrappers over these.
+Most functions compose autograd's ops and need no backward rule of their own. A few are
+``Function``s because numerics or cost ask for it (``linear``, ``softmax``, ``log_softmax``,
+``cross_entropy``, ``softplus``, ``binary_cross_entropy``, ``erf``); each is tested against the
+composed version. Symbols follow the lecture notes: z a pre-activation, σ an activation, ŷ a
+prediction, y a target, ℓ a loss.
+
+One module per family: ``activations``, ``linear``, ``dropout``, ``normalization``, ``losses``.
+"""
+
+from ._arguments import _tensor as _tensor
+from .activations import (
+    _erf_float64 as _erf_float64,
+)
+from .activations import (
+    elu,
+    erf,
+    gelu,
+    hardtanh,
+    identity,
+    leaky_relu,
+    log_softmax,
+    logsigmoid,
+    prelu,
+    relu,
+    sigmoid,
+    sign,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+    tanh,
+)
+from .dropout import _check_probability as _check_probability
+from .dropout import dropout, gaussian_noise
+from .linear import linear
+from .losses import REDUCTIONS as REDUCTIONS
+from .losses import _check_reduction as _check_reduction
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+)
+from .normalization import batch_norm, layer_norm
+
+__all__ = [
+    "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "cross_entropy", "dropout", "elu",
+    "erf", "gaussian_noise", "gelu", "hardtanh", "huber_loss", "identity", "kl_div", "l1_loss", "layer_norm",
+    "leaky_relu", "linear", "log_softmax", "logsigmoid", "mse_loss", "nll_loss", "prelu", "relu", "sigmoid", "sign", "silu",
+    "softmax", "softplus", "softsign", "swish", "tanh",
+]
