@@ -93,6 +93,7 @@ from .ops import (
                        var,
                        where,
 )
+from .ops.softmax import log_softmax, softmax, softmin
 from .tensor import Tensor, tensor
 
 clamp = clip
@@ -103,9 +104,11 @@ __all__ = [
     "empty", "enable_grad", "eq", "exp", "expand", "expm1", "eye", "flatten", "full", "functional", "ge",
     "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt", "is_anomaly_enabled",
     "is_grad_enabled", "le", "linspace", "log",
-    "log1p", "logsumexp", "lt", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne",
+    "log1p", "log_softmax",
+    "logsumexp", "lt", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne",
     "neg", "no_grad", "once_differentiable", "ones", "ones_like", "outer", "pad", "permute", "pow", "prod",
     "rand", "randn", "randn_like", "relu", "reshape", "set_default_dtype", "set_grad_enabled", "set_rng_state",
-    "sigmoid", "sign", "sin", "split", "sqrt", "squeeze", "stack", "std", "sub", "sum", "sum_to", "tanh",
+    "sigmoid", "sign", "sin", "softmax", "softmin",
+    "split", "sqrt", "squeeze", "stack", "std", "sub", "sum", "sum_to", "tanh",
     "tensor", "transpose", "unsqueeze", "var", "viz", "where", "zeros", "zeros_like",
 ]

@@ -50,11 +50,14 @@ from .shape import (
                           transpose,
                           unsqueeze,
 )
+from .softmax import log_softmax, softmax, softmin
 
 __all__ = [
     "abs", "add", "argmax", "argmin", "broadcast_to", "cast", "cat", "clip", "concatenate", "cos", "div", "dot",
-    "eq", "exp", "expand", "expm1", "flatten", "ge", "getitem", "gt", "le", "log", "log1p", "logsumexp", "lt",
+    "eq", "exp", "expand", "expm1", "flatten", "ge", "getitem", "gt", "le", "log", "log1p", "log_softmax",
+    "logsumexp", "lt",
     "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "outer", "pad", "permute", "pow",
-    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "split", "sqrt", "squeeze", "stack", "std", "sub",
+    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "softmax", "softmin",
+    "split", "sqrt", "squeeze", "stack", "std", "sub",
     "sum", "sum_to", "tanh", "transpose", "unsqueeze", "var", "where",
 ]

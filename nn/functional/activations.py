@@ -1,4 +1,4 @@
-"""Activations f(z), elementwise, and softmax and log softmax along a dimension."""
+"""Activations f(z), elementwise (softmax, log softmax and softmin along a dim are autograd ops)."""
 
 from __future__ import annotations
 
@@ -70,6 +70,27 @@ def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     return autograd.where(inside, x, np.clip(x.data, min_val, max_val))
 
 
+def relu6(x: Any) -> Tensor:
+    """f(z) = min(max(0, z), 6);  gradient 1 strictly inside (0, 6), as PyTorch"""
+    return hardtanh(x, 0.0, 6.0)
+
+
+def hardsigmoid(x: Any) -> Tensor:
+    """f(z) = relu6(z + 3)/6: 0 up to −3, 1 from 3, linear between;  gradient 1/6 strictly inside (−3, 3)"""
+    x = _tensor(x)
+    inside = (x.data > -3) & (x.data < 3)
+    return autograd.where(inside, (x + 3.0) / 6.0, (x.data >= 3).astype(x.dtype))
+
+
+def hardswish(x: Any) -> Tensor:
+    """f(z) = z·relu6(z + 3)/6;  f′(z) = 0 up to −3, z/3 + ½ strictly inside (−3, 3), 1 from 3 (as PyTorch)"""
+    x = _tensor(x)
+    inside = (x.data > -3) & (x.data < 3)
+    # the quadratic only of the inside part: z² for z = 1e30 would overflow in the branch not taken
+    x_in = autograd.where(inside, x, np.zeros((), dtype=x.dtype))
+    return autograd.where(inside, x_in * (x_in + 3.0) / 6.0, autograd.where(x.data >= 3, x, np.zeros((), x.dtype)))
+
+
 def softsign(x: Any) -> Tensor:
     """f(z) = z/(1 + |z|)"""
     x = _tensor(x)
@@ -78,9 +99,32 @@ def softsign(x: Any) -> Tensor:
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """f(z) = z if z > 0 else α(eᶻ − 1)"""
-    x = _tensor(x)
+    return _elu(_tensor(x), alpha)
+
+
+def _elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
+    """PyTorch's ELU family: s·z if z > 0 else s·α(e^(c·z) − 1); gradient from the exponential side at 0"""
     # exp only of the non-positive part: e¹⁰⁰⁰ in the branch not taken would overflow
-    return autograd.where(x.data > 0, x, alpha * autograd.expm1(autograd.clip(x, max=0.0)))
+    below = autograd.clip(x, max=0.0)
+    if input_scale != 1.0:
+        below = below * input_scale
+    return autograd.where(x.data > 0, x if scale == 1.0 else x * scale, (alpha * scale) * autograd.expm1(below))
+
+
+SELU_ALPHA = 1.6732632423543772848170429916717
+SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def selu(x: Any) -> Tensor:
+    """f(z) = λz if z > 0 else λα(eᶻ − 1), with λ ≈ 1.0507 and α ≈ 1.6733 (self-normalising)"""
+    return _elu(_tensor(x), SELU_ALPHA, scale=SELU_SCALE)
+
+
+def celu(x: Any, alpha: float = 1.0) -> Tensor:
+    """f(z) = z if z > 0 else α(e^(z/α) − 1): continuously differentiable at 0 for every α"""
+    if alpha == 0:
+        raise ValueError("celu: alpha cannot be 0 (it divides z)")
+    return _elu(_tensor(x), alpha, input_scale=1.0 / alpha)
 
 
 class Erf(Function):
@@ -167,79 +211,40 @@ def logsigmoid(x: Any) -> Tensor:
     return -softplus(-_tensor(x), threshold=math.inf)
 
 
-def _shifted(x: np.ndarray, axis: int | None) -> np.ndarray:
-    """x minus its max along ``axis`` (nothing where that max is ±inf), so that exp never overflows."""
-    m = np.max(x, axis=axis, keepdims=True)
-    return x - np.where(np.isfinite(m), m, 0)
-
-
-def _log_softmax(x: np.ndarray, axis: int | None) -> np.ndarray:
-    shifted = _shifted(x, axis)
-    # an all −inf (or a +inf) slice gives NaN, as in PyTorch; it is not a bug in this op
-    with np.errstate(divide="ignore", invalid="ignore"):
-        return shifted - np.log(np.sum(np.exp(shifted), axis=axis, keepdims=True))
-
-
-class LogSoftmax(Function):
-    """yᵢ = (zᵢ − m) − ln Σⱼ e^(zⱼ − m), m = max z;  ∂ℓ/∂z = G − softmax(z)·Σ G"""
-
-    arrays_ok = True
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray, axis: int | None) -> np.ndarray:
-        y = _log_softmax(x, axis)
-        ctx.save_for_backward(y)
-        ctx.axis = axis
-        return y
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (y,) = ctx.saved_tensors
-        return grad - Exp.apply_in_backward(y) * grad.sum(axis=ctx.axis, keepdims=True)
-
-
-def log_softmax(x: Any, dim: int = -1) -> Tensor:
-    """log softmax(z)ᵢ = (zᵢ − m) − ln Σⱼ e^(zⱼ − m) with m = max z: stable for logits like 1e8"""
+def mish(x: Any) -> Tensor:
+    """f(z) = z·tanh(softplus(z)) = z·tanh(ln(1 + eᶻ))"""
     x = _tensor(x)
-    return LogSoftmax.apply(x, axis=_axis(dim, x.ndim))
+    return x * autograd.tanh(softplus(x, threshold=math.inf))
 
 
-class Softmax(Function):
-    """yᵢ = e^(zᵢ − m)/Σⱼ e^(zⱼ − m), m = max z;  ∂ℓ/∂z = y ⊙ (G − Σ G ⊙ y)"""
+def threshold(x: Any, threshold: float, value: float) -> Tensor:
+    """f(z) = z if z > threshold else value (NaN stays NaN, as PyTorch);  gradient 1 where z is kept, else 0"""
+    x = _tensor(x)
+    replaced = x.data <= threshold
+    return autograd.where(replaced, np.asarray(value, dtype=x.dtype), x)
+
+
+class Step(Function):
+    """y = 1 if x > θ else 0 (the threshold unit);  ∂y/∂x = 0: it has no slope"""
 
     arrays_ok = True
 
     @staticmethod
-    def forward(ctx: Context, x: np.ndarray, axis: int | None, cached: np.ndarray | None = None) -> np.ndarray:
-        if cached is not None:  # softmax(x) already computed by a fused op (cross_entropy's backward)
-            y = cached
-        else:
-            e = np.exp(_shifted(x, axis))
-            with np.errstate(invalid="ignore"):  # an all −inf slice gives NaN, as in PyTorch
-                y = e / np.sum(e, axis=axis, keepdims=True)
-        ctx.save_for_backward(y)
-        ctx.axis = axis
-        return y
+    def forward(ctx: Context, x: np.ndarray, threshold: float, dtype: np.dtype) -> np.ndarray:
+        return (x > threshold).astype(dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (y,) = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
+        return np.zeros_like(_array(grad))
 
 
-def softmax(x: Any, dim: int = -1) -> Tensor:
-    """softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ), computed shifted by max z so it never overflows
+def step(x: Any, threshold: float = 0.0) -> Tensor:
+    """The lecture's threshold unit: f(z) = 1 if z > θ else 0, as floats, with a zero gradient everywhere.
 
     >>> import autograd, nn
-    >>> nn.functional.softmax(autograd.tensor([1000.0, 1000.0]))
-    tensor([0.5, 0.5], dtype=float32)
+    >>> nn.functional.step(autograd.tensor([-1.0, 0.0, 0.5]))
+    tensor([0., 0., 1.], dtype=float32)
     """
     x = _tensor(x)
-    return Softmax.apply(x, axis=_axis(dim, x.ndim))
-
-
-def _axis(dim: int, ndim: int) -> int | None:
-    """``dim`` as a non-negative axis; None for a 0-d tensor, which is one slice of one element."""
-    if not -max(ndim, 1) <= dim < max(ndim, 1):
-        raise ValueError(f"dim {dim} is out of range for a tensor with {ndim} dimensions")
-    return dim % ndim if ndim else None
+    dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
+    return Step.apply(x, threshold=threshold, dtype=dtype)

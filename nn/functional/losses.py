@@ -8,11 +8,12 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Context, Function, Tensor
+from autograd import Context, Function, Tensor, log_softmax
 from autograd.ops.elementwise import Maximum, Where
+from autograd.ops.softmax import Softmax, log_softmax_array
 
 from ._arguments import _array, _constant, _tensor
-from .activations import Softmax, Softplus, _log_softmax, log_softmax
+from .activations import Softplus
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -214,7 +215,7 @@ class CrossEntropy(Function):
     @staticmethod
     def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray, axis: int,
                 scale: float | None) -> np.ndarray:
-        log_p = _log_softmax(z, axis)
+        log_p = log_softmax_array(z, axis)
         ctx.save_for_backward(z)
         ctx.target, ctx.axis = target, axis
         ctx.probabilities = np.exp(log_p)

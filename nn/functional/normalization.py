@@ -1,7 +1,8 @@
-"""Normalisation layers' forward passes: batch norm and layer norm."""
+"""Normalisation: batch norm and layer norm (the layers' forward passes), and normalize to unit p-norm."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,3 +75,40 @@ def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None
     if bias is not None:
         x_hat = x_hat + bias
     return x_hat
+
+
+def normalize(input: Any, p: float = 2.0, dim: int | Sequence[int] = 1, eps: float = 1e-12) -> Tensor:
+    """v / max(‖v‖_p, ε) for each slice v along ``dim``: unit p-norm (p > 0 or inf); a zero slice stays zero.
+
+    As in PyTorch, no gradient reaches the norm where ε is taken, so an all-zero slice has a finite gradient.
+
+    >>> import autograd, nn
+    >>> nn.functional.normalize(autograd.tensor([[3.0, 4.0], [0.0, 0.0]]))
+    tensor([[0.6, 0.8],
+           [0. , 0. ]], dtype=float32)
+    """
+    x = _tensor(input)
+    if not p > 0:
+        raise ValueError(f"normalize: p must be positive or inf, got {p}")
+    axis = tuple(dim) if isinstance(dim, Sequence) else dim
+    a = autograd.abs(x)
+    if p == math.inf:
+        m = np.max(a.data, axis=axis, keepdims=True)
+        top = a.data == m
+        # ties share the gradient evenly, as PyTorch's inf-norm; the sum adds exact zeros, so the value is m
+        norm = ((a - m) * (top / top.sum(axis=axis, keepdims=True)).astype(x.dtype)).sum(axis=axis, keepdims=True) + m
+        kept = norm.data >= eps
+    else:
+        if p == 1:
+            powers = a
+        elif p == 2:
+            powers = x * x
+        else:  # |x|ᵖ⁻¹ is infinite at 0 for p < 1: keep the zeros out of the power (double where)
+            nonzero = a.data > 0
+            safe = autograd.where(nonzero, a, np.ones((), dtype=x.dtype))
+            powers = autograd.where(nonzero, safe ** p, np.zeros((), dtype=x.dtype))
+        total = powers.sum(axis=axis, keepdims=True)
+        kept = total.data ** (1 / p) >= eps
+        # where ε is taken, the root's infinite slope at 0 must not be reached: take the root of 1 there
+        norm = autograd.where(kept, total, np.ones((), dtype=x.dtype)) ** (1 / p)
+    return x / autograd.where(kept, norm, np.asarray(eps, dtype=x.dtype))
