@@ -99,16 +99,30 @@ def softsign(x: Any) -> Tensor:
 
 def elu(x: Any, alpha: float = 1.0) -> Tensor:
     """f(z) = z if z > 0 else α(eᶻ − 1)"""
-    return _elu(_tensor(x), alpha)
+    return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0)
 
 
-def _elu(x: Tensor, alpha: float, scale: float = 1.0, input_scale: float = 1.0) -> Tensor:
-    """PyTorch's ELU family: s·z if z > 0 else s·α(e^(c·z) − 1); gradient from the exponential side at 0"""
-    # exp only of the non-positive part: e¹⁰⁰⁰ in the branch not taken would overflow
-    below = autograd.clip(x, max=0.0)
-    if input_scale != 1.0:
-        below = below * input_scale
-    return autograd.where(x.data > 0, x if scale == 1.0 else x * scale, (alpha * scale) * autograd.expm1(below))
+class ELU(Function):
+    """y = s·z if z > 0 else s·α(e^(c·z) − 1);  ∂y/∂z = s if z > 0 else s·α·c·e^(c·z)  (elu, selu, celu)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, alpha: float, scale: float, input_scale: float) -> np.ndarray:
+        ctx.save_for_backward(x)
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
+        # exp only of the non-positive part: e¹⁰⁰⁰ in the branch not taken would overflow
+        below = (alpha * scale) * np.expm1(np.minimum(x, 0) * input_scale)
+        return np.where(x > 0, x * scale, below).astype(x.dtype, copy=False)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        c, zero = ctx.input_scale, np.zeros((), dtype=x.dtype)
+        # the slope at 0 is the exponential side's, but its own slope there is 0, as PyTorch's second derivative
+        negative = Where.apply_in_backward(x, zero, cond=_array(x) < 0)
+        exp_side = (ctx.alpha * ctx.scale * c) * Exp.apply_in_backward(negative * c)
+        return grad * Where.apply_in_backward(np.asarray(ctx.scale, dtype=x.dtype), exp_side, cond=_array(x) > 0)
 
 
 SELU_ALPHA = 1.6732632423543772848170429916717
@@ -117,14 +131,14 @@ SELU_SCALE = 1.0507009873554804934193349852946
 
 def selu(x: Any) -> Tensor:
     """f(z) = λz if z > 0 else λα(eᶻ − 1), with λ ≈ 1.0507 and α ≈ 1.6733 (self-normalising)"""
-    return _elu(_tensor(x), SELU_ALPHA, scale=SELU_SCALE)
+    return ELU.apply(x, alpha=SELU_ALPHA, scale=SELU_SCALE, input_scale=1.0)
 
 
 def celu(x: Any, alpha: float = 1.0) -> Tensor:
     """f(z) = z if z > 0 else α(e^(z/α) − 1): continuously differentiable at 0 for every α"""
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (it divides z)")
-    return _elu(_tensor(x), alpha, input_scale=1.0 / alpha)
+    return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha)
 
 
 class Erf(Function):
