@@ -2,8 +2,9 @@
 
 The Modules in ``nn.activations``, ``nn.layers`` and ``nn.losses`` are thin wrappers over these.
 Most functions compose autograd's ops and need no backward rule of their own. A few are
-``Function``s because numerics or cost ask for it (``linear``, ``cross_entropy``, ``softplus``,
-``binary_cross_entropy``, ``erf``); each is tested against the composed version. ``softmax``,
+``Function``s because numerics, cost or PyTorch's exact derivatives ask for it (``linear``,
+``cross_entropy``, ``softplus``, ``binary_cross_entropy``, ``erf``, the ELU family, ``step``); each
+is tested against the composed version or PyTorch. ``softmax``,
 ``log_softmax``, ``softmin`` and ``pad`` are autograd's ops, re-exported. Symbols follow the
 lecture notes: z a pre-activation, σ an activation, ŷ a prediction, y a target, ℓ a loss.
 

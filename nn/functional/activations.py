@@ -97,11 +97,6 @@ def softsign(x: Any) -> Tensor:
     return x / (1 + autograd.abs(x))
 
 
-def elu(x: Any, alpha: float = 1.0) -> Tensor:
-    """f(z) = z if z > 0 else α(eᶻ − 1)"""
-    return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0)
-
-
 class ELU(Function):
     """y = s·z if z > 0 else s·α(e^(c·z) − 1);  ∂y/∂z = s if z > 0 else s·α·c·e^(c·z)  (elu, selu, celu)"""
 
@@ -123,6 +118,11 @@ class ELU(Function):
         negative = Where.apply_in_backward(x, zero, cond=_array(x) < 0)
         exp_side = (ctx.alpha * ctx.scale * c) * Exp.apply_in_backward(negative * c)
         return grad * Where.apply_in_backward(np.asarray(ctx.scale, dtype=x.dtype), exp_side, cond=_array(x) > 0)
+
+
+def elu(x: Any, alpha: float = 1.0) -> Tensor:
+    """f(z) = z if z > 0 else α(eᶻ − 1)"""
+    return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0)
 
 
 SELU_ALPHA = 1.6732632423543772848170429916717
