@@ -170,29 +170,28 @@ from .ops import (
                        var,
                        where,
 )
+from .ops.softmax import log_softmax, softmax, softmin
 from .tensor import Tensor, tensor
 
 clamp = clip
 
 __all__ = [
-    "Context", "Function", "ShapeError", "Tensor", "abs", "acos", "acosh", "add", "arange", "argmax", "argmin",
-    "argsort", "asin", "asinh", "atan", "atan2", "atanh", "backward", "broadcast_to", "cast", "cat", "ceil", "chunk",
-    "clamp", "clamp_max", "clamp_min", "clip", "compiled", "concatenate", "copysign", "cos", "cosh",
-    "default_generator", "detect_anomaly", "diag", "diagonal", "div", "dot", "empty", "enable_grad", "eq", "exp",
-    "exp2", "expand", "expm1", "eye", "flatten", "flip", "floor", "floor_divide", "fmod", "frac", "full", "functional",
-    "ge", "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt", "hypot", "is_anomaly_enabled",
-    "is_grad_enabled", "kthvalue", "le", "lerp", "linspace", "log", "log1p", "log2", "log10", "logaddexp", "logsumexp",
-    "lt", "manual_seed", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min", "minimum", "mul", "ne", "neg",
-    "no_grad", "once_differentiable", "ones", "ones_like", "outer", "pad", "permute", "pow", "prod", "rand", "randn",
-    "randn_like", "relu", "remainder", "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt",
-    "set_default_dtype", "set_grad_enabled", "set_rng_state", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt",
-    "square", "squeeze", "stack", "std", "sub", "sum", "sum_to", "tan", "tanh", "tensor", "tensor_split", "topk",
-    "trace", "transpose", "trunc", "unflatten", "unsqueeze", "var", "viz", "where", "zeros", "zeros_like",
-]
-
-__all__ += [  # masks and checks, gather and scatter, products and norms, cumulative ops
-    "all", "allclose", "any", "bitwise_not", "bmm", "cdist", "cummax", "cummin", "cumprod", "cumsum", "einsum",
-    "gather", "index_select", "isclose", "isfinite", "isinf", "isnan", "logcumsumexp", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "masked_fill", "masked_select", "mm", "nonzero", "norm",
-    "scatter", "scatter_add", "t", "tril", "triu",
+    "Context", "Function", "ShapeError", "Tensor", "abs", "acos", "acosh", "add", "all", "allclose", "any",
+    "arange", "argmax", "argmin", "argsort", "asin", "asinh", "atan", "atan2", "atanh", "backward", "bitwise_not",
+    "bmm", "broadcast_to", "cast", "cat", "cdist", "ceil", "chunk", "clamp", "clamp_max", "clamp_min", "clip",
+    "compiled", "concatenate", "copysign", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum",
+    "default_generator", "detect_anomaly", "diag", "diagonal", "div", "dot", "einsum", "empty", "enable_grad", "eq",
+    "exp", "exp2", "expand", "expm1", "eye", "flatten", "flip", "floor", "floor_divide", "fmod", "frac", "full",
+    "functional", "gather", "ge", "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt",
+    "hypot", "index_select", "is_anomaly_enabled", "is_grad_enabled", "isclose", "isfinite", "isinf", "isnan",
+    "kthvalue", "le", "lerp", "linspace", "log", "log1p", "log2", "log10", "log_softmax", "logaddexp",
+    "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "manual_seed",
+    "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min", "minimum",
+    "mm", "mul", "ne", "neg", "no_grad", "nonzero", "norm", "once_differentiable", "ones", "ones_like", "outer",
+    "pad", "permute", "pow", "prod", "rand", "randn", "randn_like", "relu", "remainder", "repeat",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "set_default_dtype",
+    "set_grad_enabled", "set_rng_state", "sigmoid", "sign", "sin", "sinh", "softmax", "softmin", "sort", "split",
+    "sqrt", "square", "squeeze", "stack", "std", "sub", "sum", "sum_to", "t", "tan", "tanh", "tensor",
+    "tensor_split", "topk", "trace", "transpose", "tril", "triu", "trunc", "unflatten", "unsqueeze", "var", "viz",
+    "where", "zeros", "zeros_like",
 ]

@@ -367,6 +367,16 @@ class Tensor:
     def sigmoid(self) -> Tensor:
         return ops.sigmoid(self)
 
+    # ------------------------------------------------------------------ softmax family (along one dim)
+    def softmax(self, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+        return ops.softmax(self, dim, axis=axis, dtype=dtype)
+
+    def log_softmax(self, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+        return ops.log_softmax(self, dim, axis=axis, dtype=dtype)
+
+    def softmin(self, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+        return ops.softmin(self, dim, axis=axis, dtype=dtype)
+
     def relu(self) -> Tensor:
         return ops.relu(self)
 

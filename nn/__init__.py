@@ -2,22 +2,31 @@
 
 from . import data, datasets, functional, init, optim, utils
 from .activations import (
+    CELU,
     ELU,
     GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
     Hardtanh,
     LeakyReLU,
     LogSigmoid,
     LogSoftmax,
+    Mish,
     PReLU,
     ReLU,
+    ReLU6,
     Sigmoid,
     Sign,
     SiLU,
     Softmax,
+    Softmin,
     Softplus,
     Softsign,
+    Step,
     Swish,
     Tanh,
+    Threshold,
 )
 from .layers import MLP, BatchNorm1d, Dropout, Flatten, GaussianNoise, Identity, LayerNorm, Linear
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss
@@ -26,10 +35,10 @@ from .serialization import CheckpointError, load, save
 from .train import EarlyStopping, History, evaluate, fit
 
 __all__ = [
-    "ELU", "GELU", "MLP", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError", "CrossEntropyLoss",
-    "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardtanh", "History", "HuberLoss", "Identity",
-    "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MSELoss", "Module",
-    "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax",
-    "Softplus", "Softsign", "Swish", "Tanh", "data", "datasets", "evaluate", "fit", "functional", "init", "load",
-    "optim", "save", "utils",
+    "CELU", "ELU", "GELU", "MLP", "SELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError",
+    "CrossEntropyLoss", "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardsigmoid", "Hardswish", "Hardtanh",
+    "History", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid",
+    "LogSoftmax", "MSELoss", "Mish", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "ReLU6",
+    "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softmin", "Softplus", "Softsign", "Step", "Swish", "Tanh",
+    "Threshold", "data", "datasets", "evaluate", "fit", "functional", "init", "load", "optim", "save", "utils",
 ]

@@ -183,3 +183,96 @@ class LogSoftmax(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+class Softmin(Module):
+    """softmin(z) = softmax(−z) along ``dim`` (default the last, as Softmax here)"""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softmin(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class ReLU6(Module):
+    """f(z) = min(max(0, z), 6)"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.relu6(x)
+
+
+class Hardsigmoid(Module):
+    """f(z) = relu6(z + 3)/6"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.hardsigmoid(x)
+
+
+class Hardswish(Module):
+    """f(z) = z·relu6(z + 3)/6"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.hardswish(x)
+
+
+class SELU(Module):
+    """f(z) = λz if z > 0 else λα(eᶻ − 1), λ ≈ 1.0507, α ≈ 1.6733"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.selu(x)
+
+
+class CELU(Module):
+    """f(z) = z if z > 0 else α(e^(z/α) − 1)"""
+
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        if alpha == 0:
+            raise ValueError("CELU: alpha cannot be 0 (it divides z)")
+        self.alpha = alpha
+
+    def forward(self, x: Any) -> Tensor:
+        return F.celu(x, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class Mish(Module):
+    """f(z) = z·tanh(softplus(z))"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.mish(x)
+
+
+class Threshold(Module):
+    """f(z) = z if z > threshold else value"""
+
+    def __init__(self, threshold: float, value: float) -> None:
+        super().__init__()
+        self.threshold, self.value = threshold, value
+
+    def forward(self, x: Any) -> Tensor:
+        return F.threshold(x, self.threshold, self.value)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}, value={self.value}"
+
+
+class Step(Module):
+    """The lecture's threshold unit: f(z) = 1 if z > θ else 0, with no slope (gradient 0)"""
+
+    def __init__(self, threshold: float = 0.0) -> None:
+        super().__init__()
+        self.threshold = threshold
+
+    def forward(self, x: Any) -> Tensor:
+        return F.step(x, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"threshold={self.threshold}"

@@ -112,6 +112,7 @@ from .shape import (
                           unflatten,
                           unsqueeze,
 )
+from .softmax import log_softmax, softmax, softmin
 from .sorting import (
                           argsort,
                           kthvalue,
@@ -121,20 +122,17 @@ from .sorting import (
 )
 
 __all__ = [
-    "abs", "acos", "acosh", "add", "argmax", "argmin", "argsort", "asin", "asinh", "atan", "atan2", "atanh",
-    "broadcast_to", "cast", "cat", "ceil", "chunk", "clamp_max", "clamp_min", "clip", "concatenate", "copysign", "cos",
-    "cosh", "diag", "diagonal", "div", "dot", "eq", "exp", "exp2", "expand", "expm1", "flatten", "flip", "floor",
-    "floor_divide", "fmod", "frac", "ge", "getitem", "gt", "hypot", "kthvalue", "le", "lerp", "log", "log1p", "log2",
-    "log10", "logaddexp", "logsumexp", "lt", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min", "minimum",
-    "mul", "ne", "neg", "outer", "pad", "permute", "pow", "prod", "relu", "remainder", "repeat", "repeat_interleave",
-    "reshape", "roll", "round", "rsqrt", "sigmoid", "sign", "sin", "sinh", "sort", "split", "sqrt", "square", "squeeze",
-    "stack", "std", "sub", "sum", "sum_to", "tan", "tanh", "tensor_split", "topk", "trace", "transpose", "trunc",
+    "abs", "acos", "acosh", "add", "all", "allclose", "any", "argmax", "argmin", "argsort", "asin", "asinh", "atan",
+    "atan2", "atanh", "bitwise_not", "bmm", "broadcast_to", "cast", "cat", "cdist", "ceil", "chunk", "clamp_max",
+    "clamp_min", "clip", "concatenate", "copysign", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diag",
+    "diagonal", "div", "dot", "einsum", "eq", "exp", "exp2", "expand", "expm1", "flatten", "flip", "floor",
+    "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt", "hypot", "index_select", "isclose", "isfinite",
+    "isinf", "isnan", "kthvalue", "le", "lerp", "log", "log1p", "log2", "log10", "log_softmax", "logaddexp",
+    "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "masked_fill",
+    "masked_select", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min", "minimum", "mm", "mul", "ne",
+    "neg", "nonzero", "norm", "outer", "pad", "permute", "pow", "prod", "relu", "remainder", "repeat",
+    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin",
+    "sinh", "softmax", "softmin", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "sum",
+    "sum_to", "t", "tan", "tanh", "tensor_split", "topk", "trace", "transpose", "tril", "triu", "trunc",
     "unflatten", "unsqueeze", "var", "where",
-]
-
-__all__ += [  # masks and checks, gather and scatter, products and norms, cumulative ops
-    "all", "allclose", "any", "bitwise_not", "bmm", "cdist", "cummax", "cummin", "cumprod", "cumsum", "einsum",
-    "gather", "index_select", "isclose", "isfinite", "isinf", "isnan", "logcumsumexp", "logical_and",
-    "logical_not", "logical_or", "logical_xor", "masked_fill", "masked_select", "mm", "nonzero", "norm",
-    "scatter", "scatter_add", "t", "tril", "triu",
 ]

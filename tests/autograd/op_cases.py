@@ -896,6 +896,41 @@ MORE_METHODS = [
     both("Tensor.logcumsumexp", method("logcumsumexp", 0), _scan(np.logaddexp, 0)),
 ]
 
-OPS: list[OpCase] = ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + METHODS
+def _softmax_ref(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    axis = axis if a.ndim else None
+    e = np.exp(a - np.max(a, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def _log_softmax_ref(a: np.ndarray, axis: int = -1) -> np.ndarray:
+    axis = axis if a.ndim else None
+    return a - _lse(a, axis=axis, keepdims=True)
+
+
+def _softmin_torch(x: Any, dim: int = -1) -> Any:
+    return _torch().nn.functional.softmin(x, dim)
+
+
+SOFTMAX = [
+    OpCase("softmax", lambda x: autograd.softmax(x, -1), _softmax_ref, torch_fn=lambda x: _torch().softmax(x, -1)),
+    OpCase("softmax:axis0", lambda x: autograd.softmax(x, axis=0), lambda a: _softmax_ref(a, 0), **NONSCALAR,
+           torch_fn=lambda x: _torch().softmax(x, 0)),
+    OpCase("softmax:large_logits", lambda x: autograd.softmax(x, dim=-1), _softmax_ref, domain=(-300.0, 300.0),
+           torch_fn=lambda x: _torch().softmax(x, -1), differentiable_twice=False),
+    OpCase("log_softmax", lambda x: autograd.log_softmax(x, -1), _log_softmax_ref,
+           torch_fn=lambda x: _torch().log_softmax(x, -1)),
+    OpCase("log_softmax:dim1", lambda x: autograd.log_softmax(x, dim=1), lambda a: _log_softmax_ref(a, 1),
+           shapes=one(min_dims=2), torch_fn=lambda x: _torch().log_softmax(x, 1)),
+    OpCase("softmin", lambda x: autograd.softmin(x, -1), lambda a: _softmax_ref(-a), torch_fn=_softmin_torch),
+    OpCase("softmin:axis0", lambda x: autograd.softmin(x, axis=0), lambda a: _softmax_ref(-a, 0), **NONSCALAR,
+           torch_fn=lambda x: _softmin_torch(x, 0)),
+    both("Tensor.softmax", method("softmax", -1), _softmax_ref),
+    both("Tensor.softmax:dim0", method("softmax", dim=0), lambda a: _softmax_ref(a, 0), **NONSCALAR),
+    both("Tensor.log_softmax", method("log_softmax", -1), _log_softmax_ref),
+    OpCase("Tensor.softmin", method("softmin", 0), lambda a: _softmax_ref(-a, 0), **NONSCALAR,
+           torch_fn=lambda x: _softmin_torch(x, 0)),
+]
+
+OPS: list[OpCase] = ELEMENTWISE + REDUCTIONS + SHAPE + INDEXING + LINALG + METHODS + SOFTMAX
 OPS += SHAPE_MORE + ROUNDING + MATHS + SORTING + NEW_METHODS
 OPS += MASKING + GATHERING + PRODUCTS + CUMULATIVE + MORE_METHODS

@@ -1,0 +1,57 @@
+"""The affine map z = x·Wᵀ + b, as one fused Function."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from autograd import Context, Function, Tensor
+
+from ._arguments import _tensor
+
+
+class Linear(Function):
+    """z = x·Wᵀ + b;  with G = ∂ℓ/∂z: ∂ℓ/∂x = G·W, ∂ℓ/∂W = Gᵀ·x, ∂ℓ/∂b = Σ G over the batch"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x, weight)
+        y = x @ weight.T
+        return y + bias[0] if bias else y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
+        x, weight = ctx.saved_tensors
+        # a data batch needs no gradient: skip its (batch × out × in) product
+        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        grad_2d = grad.reshape(-1, weight.shape[0])
+        grad_w = grad_2d.T @ x.reshape(-1, weight.shape[1])
+        if len(ctx.needs_input_grad) == 2:
+            return grad_x, grad_w
+        return grad_x, grad_w, grad_2d.sum(axis=0)
+
+
+def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+    """Affine map z = x·Wᵀ + b with W of shape (out_features, in_features), over any leading dims.
+
+    >>> import autograd, nn
+    >>> w = autograd.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])
+    >>> nn.functional.linear(autograd.tensor([[1.0, 1.0]]), w, autograd.tensor([0.0, 0.0, 1.0]))
+    tensor([[ 3.,  7., 12.]], dtype=float32)
+    """
+    x, weight = _tensor(x), _tensor(weight)
+    if weight.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got shape {weight.shape}")
+    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
+        raise ValueError(f"linear: input of shape {x.shape} cannot be multiplied by weight of shape {weight.shape}: "
+                         f"the input's last dimension must be in_features={weight.shape[1]}")
+    if bias is None:
+        return Linear.apply(x, weight)
+    bias = _tensor(bias)
+    if bias.shape != (weight.shape[0],):
+        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) for weight {weight.shape}, "
+                         f"got {bias.shape}")
+    return Linear.apply(x, weight, bias)

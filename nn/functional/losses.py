@@ -1,0 +1,300 @@
+"""Losses ℓ(ŷ, y) with PyTorch's reductions; the fused ones stable for extreme logits and probabilities."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+import autograd
+from autograd import Context, Function, Tensor, log_softmax
+from autograd.ops.elementwise import Maximum, Where
+from autograd.ops.softmax import Softmax, log_softmax_array
+
+from ._arguments import _array, _constant, _tensor
+from .activations import Softplus
+
+REDUCTIONS = ("mean", "sum", "none")
+
+
+def _check_reduction(reduction: str, allowed: tuple[str, ...] = REDUCTIONS) -> str:
+    if reduction not in allowed:
+        raise ValueError(f"reduction must be one of {', '.join(map(repr, allowed))}, got {reduction!r}")
+    return reduction
+
+
+def _reduce(loss: Tensor, reduction: str) -> Tensor:
+    if reduction == "mean":
+        return loss.mean()
+    if reduction == "sum":
+        return loss.sum()
+    return loss
+
+
+def _target_like(target: Any, x: Tensor, fn: str) -> Tensor:
+    """A float target for a regression-style loss, with the input's shape (never broadcast)."""
+    if isinstance(target, Tensor) and target.dtype.kind == "f":
+        t = target
+    else:
+        dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
+        t = autograd.tensor(_array(target), dtype=dtype)
+    if t.shape != x.shape:
+        raise ValueError(f"{fn}: input shape {x.shape} and target shape {t.shape} differ; they must be equal "
+                         f"(broadcasting them would compare every prediction with every target). "
+                         f"Reshape one of them, e.g. target.reshape({x.shape}) or input.squeeze(-1)")
+    return t
+
+
+def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """ℓ = (ŷ − y)², averaged (or summed) over all elements"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    d = x - _target_like(target, x, "mse_loss")
+    return _reduce(d * d, reduction)
+
+
+def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """ℓ = |ŷ − y|, averaged (or summed) over all elements"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    return _reduce(autograd.abs(x - _target_like(target, x, "l1_loss")), reduction)
+
+
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
+    """ℓ = ½(ŷ − y)² if |ŷ − y| < δ else δ(|ŷ − y| − ½δ)"""
+    _check_reduction(reduction)
+    if delta <= 0:
+        raise ValueError(f"huber_loss: delta must be positive, got {delta}")
+    x = _tensor(input)
+    d = x - _target_like(target, x, "huber_loss")
+    small = np.abs(d.data) < delta
+    return _reduce(autograd.where(small, 0.5 * d * d, delta * (autograd.abs(d) - 0.5 * delta)), reduction)
+
+
+def _clamped_log_array(x: np.ndarray) -> np.ndarray:
+    with np.errstate(divide="ignore"):  # ln 0 = −inf is clamped to −100 on the next line
+        return np.maximum(np.log(x), -100).astype(x.dtype, copy=False)
+
+
+class ClampedLog(Function):
+    """y = max(ln x, −100);  ∂y/∂x = 1/x where ln x > −100, else 0"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        return _clamped_log_array(x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        unclamped = _clamped_log_array(_array(x)) > -100
+        return grad * unclamped / Where.apply_in_backward(x, np.ones((), dtype=x.dtype), cond=unclamped)
+
+
+class BinaryCrossEntropy(Function):
+    """ℓ = −[y·ln ŷ + (1 − y)·ln(1 − ŷ)], logs clamped at −100;  ∂ℓ/∂ŷ = (ŷ − y)/max(ŷ(1 − ŷ), 10⁻¹²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, p: np.ndarray, y: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(p, y)
+        return -(y * _clamped_log_array(p) + (1 - y) * _clamped_log_array(1 - p))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        p, y = ctx.saved_tensors
+        # PyTorch's rule: finite even at ŷ = 0 or 1, where the clamped logs are flat
+        grad_p = grad * (p - y) / Maximum.apply_in_backward(p * (1 - p), 1e-12)
+        grad_y = grad * (ClampedLog.apply_in_backward(1 - p) - ClampedLog.apply_in_backward(p))
+        return grad_p, grad_y
+
+
+def binary_cross_entropy(input: Any, target: Any, weight: Any = None, reduction: str = "mean") -> Tensor:
+    """ℓ = −w[y·ln ŷ + (1 − y)·ln(1 − ŷ)] on probabilities ŷ ∈ [0, 1]; each log is clamped at −100 (as PyTorch)"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    if not np.all((x.data >= 0) & (x.data <= 1)):
+        low, high = np.nanmin(x.data, initial=np.inf), np.nanmax(x.data, initial=-np.inf)
+        raise ValueError(f"binary_cross_entropy: input must be probabilities in [0, 1], got values in "
+                         f"[{low}, {high}]{' and NaN' if np.isnan(x.data).any() else ''}; for logits (raw scores) "
+                         f"use binary_cross_entropy_with_logits / nn.BCEWithLogitsLoss, which is also more stable")
+    loss = BinaryCrossEntropy.apply(x, _target_like(target, x, "binary_cross_entropy"))
+    if weight is not None:
+        loss = loss * _constant(weight, x)
+    return _reduce(loss, reduction)
+
+
+def binary_cross_entropy_with_logits(input: Any, target: Any, weight: Any = None, reduction: str = "mean",
+                                     pos_weight: Any = None) -> Tensor:
+    """ℓ = −w[p·y·ln σ(z) + (1 − y)·ln(1 − σ(z))] on logits z, as (1 − y)·z + (1 + (p − 1)y)·ln(1 + e⁻ᶻ)"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    y = _target_like(target, x, "binary_cross_entropy_with_logits")
+    # −ln σ(z) = softplus(−z) without overflow; no threshold, so it stays exact for every z
+    softplus_neg = Softplus.apply(-x, beta=1.0, threshold=math.inf)
+    log_weight = 1 if pos_weight is None else 1 + (_constant(pos_weight, x) - 1) * y
+    loss = (1 - y) * x + log_weight * softplus_neg
+    if weight is not None:
+        loss = loss * _constant(weight, x)
+    return _reduce(loss, reduction)
+
+
+def _class_dim(x: Tensor, fn: str) -> int:
+    if x.ndim == 0:
+        raise ValueError(f"{fn}: input must have a class dimension (shape (C,), (N, C) or (N, C, d1, ...)), "
+                         f"got a 0-d tensor")
+    return 1 if x.ndim >= 2 else 0
+
+
+def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
+                   fn: str) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Check class-index targets; return (class axis, targets with ignored ones set to 0, wᵧ per target, ignored)."""
+    axis = _class_dim(x, fn)
+    n_classes = x.shape[axis]
+    t = _array(target)
+    expected = x.shape[:axis] + x.shape[axis + 1:]
+    if t.dtype.kind not in "iu":
+        raise TypeError(f"{fn}: class-index targets must be integers, got dtype {t.dtype} (use .astype(int)); "
+                        f"class probabilities must have the input's shape {x.shape}")
+    if t.shape != expected:
+        raise ValueError(f"{fn}: target shape {t.shape} does not match input shape {x.shape}: class indices "
+                         f"need shape {expected} (the input's shape without class dim {axis})")
+    ignored = t == ignore_index
+    bad = ~ignored & ((t < 0) | (t >= n_classes))
+    if bad.any():
+        raise IndexError(f"{fn}: Target {t[bad].flat[0]} is out of bounds for {n_classes} classes "
+                         f"(valid targets are 0..{n_classes - 1}, or ignore_index={ignore_index})")
+    safe = np.where(ignored, 0, t)
+    if weight is None:
+        w = np.ones(n_classes, dtype=x.dtype)
+    else:
+        w = _array(weight)
+        if w.shape != (n_classes,):
+            raise ValueError(f"{fn}: weight must have one entry per class, shape ({n_classes},), got {w.shape}")
+    return axis, safe, np.where(ignored, 0, w[safe]).astype(x.dtype), ignored
+
+
+def _scale(weight_t: np.ndarray, reduction: str) -> float | None:
+    """The factor that turns a sum of per-sample losses into the reduction (None: keep them per sample)."""
+    if reduction == "none":
+        return None
+    if reduction == "sum":
+        return 1.0
+    total = float(weight_t.sum())
+    return 1.0 / total if total != 0 else math.nan  # every target ignored: PyTorch's 0/0 = NaN
+
+
+def _weighted_mean(loss: Tensor, weight_t: np.ndarray, reduction: str) -> Tensor:
+    if reduction != "mean":
+        return _reduce(loss, reduction)
+    return loss.sum() * _scale(weight_t, reduction)
+
+
+def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
+             reduction: str = "mean") -> Tensor:
+    """ℓ = −w_y·log ŷ_y: the negative log-likelihood of class y, given log-probabilities (e.g. log_softmax)"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    axis, safe, weight_t, _ = _class_targets(x, target, weight, ignore_index, "nll_loss")
+    index = list(np.indices(safe.shape, sparse=True))
+    index.insert(axis, safe)
+    loss = -x[tuple(index)] * weight_t
+    return _weighted_mean(loss, weight_t, reduction)
+
+
+class CrossEntropy(Function):
+    """ℓ = −s·Σᵢ w_yᵢ·log softmax(zᵢ)_yᵢ (s = 1/Σw for the mean, 1 for the sum; per sample for 'none');
+    ∂ℓ/∂z = s·w_y·(softmax(z) − onehot(y))"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray, axis: int,
+                scale: float | None) -> np.ndarray:
+        log_p = log_softmax_array(z, axis)
+        ctx.save_for_backward(z)
+        ctx.target, ctx.axis = target, axis
+        ctx.probabilities = np.exp(log_p)
+        ctx.coef = np.expand_dims(weight_t if scale is None else weight_t * scale, axis)
+        picked = -weight_t * np.squeeze(np.take_along_axis(log_p, np.expand_dims(target, axis), axis), axis)
+        return picked if scale is None else np.asarray(picked.sum() * scale, dtype=z.dtype)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (z,) = ctx.saved_tensors
+        # the forward's probabilities, as a node that is still differentiable with respect to z
+        p = Softmax.apply_in_backward(z, axis=ctx.axis, cached=ctx.probabilities)
+        onehot = np.zeros(z.shape, dtype=z.dtype)
+        if z.ndim == 2 and ctx.axis == 1:
+            onehot[np.arange(z.shape[0]), ctx.target] = 1
+        else:
+            np.put_along_axis(onehot, np.expand_dims(ctx.target, ctx.axis), 1, ctx.axis)
+        if grad.ndim:  # per-sample losses: give the gradient back its class axis
+            grad = grad.reshape(grad.shape[:ctx.axis] + (1,) + grad.shape[ctx.axis:])
+        upstream = grad * ctx.coef
+        return (p - onehot) * upstream
+
+
+def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
+    """ℓ = −Σ_c w_c·y_c·log softmax(z)_c, from logits z (class dim 1, or 0 for a single sample).
+
+    ``target`` holds class indices (integers; ``ignore_index`` entries are skipped, and ``mean``
+    divides by the sum of their weights) or class probabilities (floats, the input's shape).
+    ``label_smoothing`` ε mixes the target with the uniform distribution: (1 − ε)·y + ε/C.
+
+    >>> import autograd, nn
+    >>> round(nn.functional.cross_entropy(autograd.tensor([[1e8, 1e8]]), [1]).item(), 4)  # log 2
+    0.6931
+    """
+    _check_reduction(reduction)
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"label_smoothing must be between 0.0 and 1.0, got {label_smoothing}")
+    x = _tensor(input)
+    axis = _class_dim(x, "cross_entropy")
+    n_classes = x.shape[axis]
+    w_shape = (n_classes,) + (1,) * (x.ndim - axis - 1)
+    if _array(target).dtype.kind == "f":
+        y = target if isinstance(target, Tensor) else autograd.tensor(_array(target), dtype=x.dtype)
+        if y.shape != x.shape:
+            raise ValueError(f"cross_entropy: a float target holds class probabilities and must have the input's "
+                             f"shape {x.shape}, got {y.shape}; class indices must be integers")
+        if label_smoothing:
+            y = y * (1 - label_smoothing) + label_smoothing / n_classes
+        terms = log_softmax(x, axis) * y
+        if weight is not None:
+            terms = terms * _constant(weight, x).reshape(w_shape)
+        return _reduce(-terms.sum(axis=axis), reduction)
+    axis, safe, weight_t, ignored = _class_targets(x, target, weight, ignore_index, "cross_entropy")
+    nll = CrossEntropy.apply(x, target=safe, weight_t=weight_t, axis=axis, scale=_scale(weight_t, reduction))
+    if not label_smoothing:
+        return nll
+    log_p = log_softmax(x, axis)
+    if weight is not None:
+        log_p = log_p * _constant(weight, x).reshape(w_shape)
+    smooth = -log_p.sum(axis=axis) * (~ignored).astype(x.dtype)
+    return (1 - label_smoothing) * nll + _weighted_mean(smooth, weight_t, reduction) * (label_smoothing / n_classes)
+
+
+def kl_div(input: Any, target: Any, reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """ℓ = y·(ln y − ln ŷ) from log-probabilities ln ŷ (input) and probabilities y (or ln y with log_target).
+
+    ``reduction='batchmean'`` divides the sum by the batch size, which is the true KL divergence;
+    ``'mean'`` (the default, as PyTorch) divides by the number of elements.
+    """
+    _check_reduction(reduction, REDUCTIONS + ("batchmean",))
+    x = _tensor(input)
+    y = _target_like(target, x, "kl_div")
+    if log_target:
+        pointwise = autograd.exp(y) * (y - x)
+    else:
+        positive = y.data > 0
+        # y·ln y is 0 at y = 0; ln of 1 there keeps the gradient finite
+        pointwise = y * (autograd.log(autograd.where(positive, y, 1.0)) - x)
+    if reduction == "batchmean":
+        return pointwise.sum() / (x.shape[0] if x.ndim else 1)
+    return _reduce(pointwise, reduction)
