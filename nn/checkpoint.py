@@ -37,6 +37,7 @@ def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any,
     Refuses (``FloatingPointError``, nothing written) a model whose parameters or buffers are not finite,
     so the last good checkpoint at ``path`` survives a run that diverged.
     """
+    check_finite(model, path)
     loader = train_loader.state_dict() if train_loader is not None and hasattr(train_loader, "state_dict") else None
     save(checkpoint_state(model, optimizer, epoch, scheduler, early_stopping, history, loader,
                           autograd.get_rng_state()), path)
@@ -115,7 +116,7 @@ def read_checkpoint(path: str | os.PathLike[str], model: Module, objects: Mappin
         obj = model if part == "model" else objects.get(part)
         saved = classes.get(part) if isinstance(classes, dict) else None
         if obj is not None and saved is not None and saved != type(obj).__name__:
-            raise ValueError(f"checkpoint {where!r} holds the state of a {saved} {part}, but this {part} is a "
+            raise ValueError(f"checkpoint {where!r} holds the state of the {part} class {saved}, but this {part} is "
                              f"{type(obj).__name__}: resume with the same {part} class")
     try:
         arrays = model._checked_state(state["model"])  # shapes, dtypes and keys

@@ -39,7 +39,7 @@ import autograd
 from autograd import Tensor, no_grad
 
 from .callbacks import EarlyStopping, History, monitored
-from .checkpoint import apply_checkpoint, check_finite, checkpoint_state, load_checkpoint, read_checkpoint, save_checkpoint
+from .checkpoint import apply_checkpoint, checkpoint_state, load_checkpoint, read_checkpoint, save_checkpoint
 from .data import DataLoader
 from .diagnostics import Diagnostics
 from .metrics import Averages, Metric, accuracy, resolve_metrics
@@ -376,8 +376,6 @@ def _end_epoch(run: _Run) -> bool:
     if run.val_loader is not None:
         logs.update((f"val_{k}", v) for k, v in evaluate(run.model, run.loss_fn, run.val_loader, run.metrics).items())
     logs["lr"] = float(run.optimizer.param_groups[0]["lr"])
-    if run.checkpoint is not None:
-        check_finite(run.model, run.checkpoint)
     with run.guard.atomic():
         run.history.append(logs)
         if run.diagnostics is not None:
