@@ -10,6 +10,7 @@
 """
 
 from . import compiled, functional, gradcheck, viz
+from ._version import distribution_version
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,
@@ -96,6 +97,8 @@ from .ops import (
 from .tensor import Tensor, tensor
 
 clamp = clip
+
+__version__ = distribution_version()
 
 __all__ = [
     "Context", "Function", "ShapeError", "Tensor", "abs", "add", "arange", "argmax", "argmin", "backward", "broadcast_to",

@@ -1,6 +1,8 @@
 """chainrule's neural-network library, with PyTorch's habits, on the ``autograd`` engine."""
 
-from . import data, datasets, functional, init, optim, utils
+from autograd._version import distribution_version
+
+from . import callbacks, checkpoint, data, datasets, diagnostics, functional, init, metrics, optim, preprocessing, utils
 from .activations import (
     ELU,
     GELU,
@@ -22,14 +24,17 @@ from .activations import (
 from .layers import MLP, BatchNorm1d, Dropout, Flatten, GaussianNoise, Identity, LayerNorm, Linear
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Parameter, Sequential
+from .preprocessing import Standardize
 from .serialization import CheckpointError, load, save
 from .train import EarlyStopping, History, evaluate, fit
+
+__version__ = distribution_version()
 
 __all__ = [
     "ELU", "GELU", "MLP", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError", "CrossEntropyLoss",
     "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardtanh", "History", "HuberLoss", "Identity",
     "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid", "LogSoftmax", "MSELoss", "Module",
     "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax",
-    "Softplus", "Softsign", "Swish", "Tanh", "data", "datasets", "evaluate", "fit", "functional", "init", "load",
-    "optim", "save", "utils",
+    "Softplus", "Softsign", "Standardize", "Swish", "Tanh", "callbacks", "checkpoint", "data", "datasets",
+    "diagnostics", "evaluate", "fit", "functional", "init", "load", "metrics", "optim", "preprocessing", "save", "utils",
 ]
