@@ -201,8 +201,8 @@ def _write_graph(model: Module, loss_fn: Any, X: np.ndarray, y: np.ndarray, out:
     try:
         svg = viz.draw(loss, model).pipe(format="svg")
     except (viz.GraphvizMissingError, ImportError, OSError, RuntimeError) as e:
-        reason = e.args[0] if e.args else type(e).__name__
-        print(f"note: graph.svg was not rendered ({reason}); graph.dot was written", file=sys.stderr)
+        reason = str(e).split("\n")[0] or type(e).__name__  # the DOT text that may follow is in graph.dot
+        print(f"note: graph.svg was not rendered: {reason}", file=sys.stderr)
         return written
     written.append(os.path.join(out, "graph.svg"))
     with open(written[1], "wb") as f:

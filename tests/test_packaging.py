@@ -39,3 +39,21 @@ def test_py_typed_markers_ship_with_both_packages(package):
     assert (ROOT / package / "py.typed").is_file()
     section = (ROOT / "pyproject.toml").read_text(encoding="utf-8").split("[tool.setuptools.package-data]")[1]
     assert re.search(rf'^{package} = \[[^]]*"py\.typed"', section.split("\n[")[0], flags=re.M)
+
+
+class Skipped:
+    def __init__(self, reason):
+        self.longrepr = ("tests/x.py", 1, f"Skipped: {reason}")
+
+
+def test_the_run_says_what_a_missing_tool_left_untested():
+    from .conftest import skipped_for_missing_tools
+
+    reports = [Skipped("could not import 'torch': No module named 'torch'")] * 3
+    reports += [Skipped("Graphviz's dot program is not installed"), Skipped("could not import 'sklearn.datasets': x"),
+                Skipped("root may write in any folder")]
+    assert skipped_for_missing_tools(reports) == [
+        "dot not installed: 1 tests that render drawings skipped (apt-get install graphviz)",
+        'sklearn not installed: 1 tests skipped (pip install "chainrule[data]")',
+        "torch not installed: 3 reference comparisons with PyTorch skipped (pip install torch)",
+    ]

@@ -75,7 +75,8 @@ def test_train_writes_checkpoint_plots_and_graph_that_load_back(tmp_path):
                      "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "validation loss" in result.stdout and "wrote" in result.stdout
-    assert result.stderr == ""  # not a terminal: no progress bar in logs
+    # not a terminal: no progress bar in logs; at most a note that the drawing was not rendered
+    assert [line for line in result.stderr.splitlines() if not line.startswith("note: graph.svg was not rendered")] == []
     for name in ("loss.png", "decision_boundary.png", "diagnostics.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG_MAGIC)
