@@ -140,7 +140,8 @@ def diagnostics(history: Any, path: str | None = None) -> Any:
         axis.set_title(DIAGNOSTICS[kind])
         axis.set_xlabel("epoch")
         axis.grid(True, alpha=0.3)
-        axis.legend(title="layer", fontsize="small", ncol=2 if len(recorded[kind]) > 6 else 1)
+        axis.legend(title="layer", fontsize="small", ncol=2 if len(recorded[kind]) > 6 else 1, loc="upper left",
+                    bbox_to_anchor=(1.0, 1.0))
     fig.tight_layout()
     if path is not None:
         fig.savefig(path, dpi=100, bbox_inches="tight")
