@@ -363,6 +363,19 @@ def test_progress_bar_on_a_terminal_only_and_fit_works_without_tqdm(monkeypatch,
     assert sys.stderr.getvalue() == ""
 
 
+def test_in_jupyter_the_bar_shows_although_stderr_is_no_terminal(monkeypatch):
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    from nn.progress import progress_bar
+
+    assert progress_bar(True, 10, 0).disable  # a pipe: tqdm switches itself off
+    monkeypatch.setitem(sys.modules, "ipykernel.zmqshell", object())  # what a Jupyter kernel has imported
+    bar = progress_bar(True, 10, 0)
+    try:
+        assert isinstance(bar, tqdm_auto.tqdm) and not bar.disable
+    finally:
+        bar.close()
+
+
 def test_callbacks_see_every_step_and_epoch():
     train, val = moons_loaders()
     model = make_model()
