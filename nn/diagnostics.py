@@ -16,7 +16,6 @@ import numpy as np
 from .activations import ReLU, Sigmoid, Tanh
 from .module import Module
 
-KINDS = ("grad_norm", "saturated", "dead")
 SATURATION = 0.01  # the fraction of the activation's range next to a bound that counts as saturated
 
 

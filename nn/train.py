@@ -215,7 +215,8 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
         parameter whose gradient is not finite (``error.history`` holds the history so far).
         ``"skip"``: leave that step out with a warning, count it in ``history.skipped_steps``, go on.
     diagnostics : record per layer and epoch the mean gradient norm, the fraction of saturated
-        Sigmoid/Tanh units and of dead ReLUs in ``history.diagnostics`` (see ``nn.diagnostics``).
+        Sigmoid/Tanh units and of dead ReLUs in ``history.diagnostics`` (see ``nn.diagnostics``); an
+        epoch resumed mid-way records its remaining steps only.
 
     Ctrl-C (KeyboardInterrupt) stops training after the last completed step (an update in progress
     is finished first), says so on stderr, and returns the history with ``interrupted=True``. With
