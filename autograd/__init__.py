@@ -10,6 +10,7 @@
 """
 
 from . import compiled, functional, gradcheck, viz
+from ._version import distribution_version
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,
@@ -174,6 +175,8 @@ from .ops.softmax import log_softmax, softmax, softmin
 from .tensor import Tensor, tensor
 
 clamp = clip
+
+__version__ = distribution_version()
 
 __all__ = [
     "Context", "Function", "ShapeError", "Tensor", "abs", "acos", "acosh", "add", "all", "allclose", "any",

@@ -1,6 +1,8 @@
 """chainrule's neural-network library, with PyTorch's habits, on the ``autograd`` engine."""
 
-from . import data, datasets, functional, init, optim, utils
+from autograd._version import distribution_version
+
+from . import callbacks, checkpoint, data, datasets, diagnostics, functional, init, metrics, optim, preprocessing, utils
 from .activations import (
     CELU,
     ELU,
@@ -31,14 +33,18 @@ from .activations import (
 from .layers import MLP, BatchNorm1d, Dropout, Flatten, GaussianNoise, Identity, LayerNorm, Linear
 from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Parameter, Sequential
+from .preprocessing import Standardize
 from .serialization import CheckpointError, load, save
 from .train import EarlyStopping, History, evaluate, fit
 
+__version__ = distribution_version()
+
 __all__ = [
     "CELU", "ELU", "GELU", "MLP", "SELU", "BCELoss", "BCEWithLogitsLoss", "BatchNorm1d", "CheckpointError",
-    "CrossEntropyLoss", "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardsigmoid", "Hardswish", "Hardtanh",
-    "History", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear", "LogSigmoid",
-    "LogSoftmax", "MSELoss", "Mish", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU", "ReLU6",
-    "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softmin", "Softplus", "Softsign", "Step", "Swish", "Tanh",
-    "Threshold", "data", "datasets", "evaluate", "fit", "functional", "init", "load", "optim", "save", "utils",
+    "CrossEntropyLoss", "Dropout", "EarlyStopping", "Flatten", "GaussianNoise", "Hardsigmoid", "Hardswish",
+    "Hardtanh", "History", "HuberLoss", "Identity", "KLDivLoss", "L1Loss", "LayerNorm", "LeakyReLU", "Linear",
+    "LogSigmoid", "LogSoftmax", "MSELoss", "Mish", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU",
+    "ReLU6", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softmin", "Softplus", "Softsign", "Standardize",
+    "Step", "Swish", "Tanh", "Threshold", "callbacks", "checkpoint", "data", "datasets", "diagnostics", "evaluate",
+    "fit", "functional", "init", "load", "metrics", "optim", "preprocessing", "save", "utils",
 ]

@@ -163,11 +163,10 @@ class Module:
         """Parameters and buffers by dotted name, as copies of their arrays (PyTorch's keys, order and shapes)."""
         return {name: t.data.copy() for name, t in self._state_tensors().items()}
 
-    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> tuple[list[str], list[str]]:
-        """Copy arrays into parameters and buffers; returns ``(missing_keys, unexpected_keys)``.
-
-        Everything is checked before anything is copied, so a failed load leaves the model unchanged.
-        """
+    def _checked_state(self, state_dict: Any, strict: bool = True) -> dict[str, np.ndarray]:
+        """The arrays ``load_state_dict`` would copy, in each tensor's dtype; raises on a wrong key, shape or dtype."""
+        if not isinstance(state_dict, dict):
+            raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict).__name__}.")
         own = self._state_tensors()
         missing = [k for k in own if k not in state_dict]
         unexpected = [k for k in state_dict if k not in own]
@@ -191,7 +190,17 @@ class Module:
                 problems.append("Unexpected key(s) in state_dict: " + ", ".join(f'"{k}"' for k in unexpected) + ".")
         if problems:
             raise RuntimeError(f"Error(s) in loading state_dict for {type(self).__name__}:\n\t" + "\n\t".join(problems))
-        cast = {k: arr.astype(own[k].dtype, copy=True) for k, arr in arrays.items()}
+        return {k: arr.astype(own[k].dtype, copy=True) for k, arr in arrays.items()}
+
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> tuple[list[str], list[str]]:
+        """Copy arrays into parameters and buffers; returns ``(missing_keys, unexpected_keys)``.
+
+        Everything is checked before anything is copied, so a failed load leaves the model unchanged.
+        """
+        cast = self._checked_state(state_dict, strict)
+        own = self._state_tensors()
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
         # checkpoints keep NaN and Inf faithfully: without this a diverged run's weights would load silently
         non_finite = [k for k, arr in cast.items() if arr.dtype.kind == "f" and not np.isfinite(arr).all()]
         if non_finite:

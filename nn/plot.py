@@ -1,4 +1,4 @@
-"""Pictures of training: loss and accuracy curves, and a classifier's decision regions in the plane.
+"""Pictures of training: loss and accuracy curves, per-layer diagnostics, a classifier's decision regions.
 
 Needs matplotlib (``pip install "chainrule[plot]"``), imported only when a function is called.
 Functions return ``(fig, ax)`` and never call ``plt.show()``: a notebook shows the figure itself,
@@ -111,3 +111,38 @@ def plot_decision_boundary(model: Module, X: Any, y: Any, ax: Any = None, resolu
     ax.set_aspect("equal", adjustable="box")
     ax.set_title("decision boundary")
     return fig, ax
+
+
+DIAGNOSTICS = {"grad_norm": "gradient norm (mean over the epoch's steps)", "saturated": "saturated units (fraction)",
+               "dead": "dead ReLUs (fraction)"}
+
+
+def diagnostics(history: Any, path: str | None = None) -> Any:
+    """What ``fit(diagnostics=True)`` recorded, one panel per kind, one curve per layer; returns the Figure.
+
+    Gradient norms are drawn on a log scale, so that a gradient vanishing layer by layer shows as
+    curves spread over decades. ``history`` is a ``History`` or its ``diagnostics`` dict
+    (``{kind: {layer: [value per epoch]}}``); with ``path`` the figure is also saved there.
+    """
+    recorded: Mapping[str, Mapping[str, Sequence[float]]] = getattr(history, "diagnostics", history)
+    if not isinstance(recorded, Mapping) or not any(recorded.get(kind) for kind in DIAGNOSTICS):
+        raise ValueError("nothing to draw: train with fit(..., diagnostics=True) to record gradient norms, "
+                         "saturated and dead units")
+    kinds = [kind for kind in DIAGNOSTICS if recorded.get(kind)]
+    fig, axes = _pyplot().subplots(1, len(kinds), figsize=(5 * len(kinds), 3.6), squeeze=False)
+    for axis, kind in zip(axes.ravel(), kinds):
+        for layer, values in recorded[kind].items():
+            axis.plot(np.arange(1, len(values) + 1), np.asarray(values, dtype=float), marker=".", label=layer)
+        if kind == "grad_norm":
+            axis.set_yscale("log")
+        else:
+            axis.set_ylim(-0.02, 1.02)
+        axis.set_title(DIAGNOSTICS[kind])
+        axis.set_xlabel("epoch")
+        axis.grid(True, alpha=0.3)
+        axis.legend(title="layer", fontsize="small", ncol=2 if len(recorded[kind]) > 6 else 1, loc="upper left",
+                    bbox_to_anchor=(1.0, 1.0))
+    fig.tight_layout()
+    if path is not None:
+        fig.savefig(path, dpi=100, bbox_inches="tight")
+    return fig

@@ -11,6 +11,8 @@ safetensors format instead (the ``safetensors`` extra), with the same JSON in it
 a temporary file in the same directory, flushed and fsync'd, then renamed over the target. Loading never
 unpickles and never trusts a size: every member is checked (zip entry, ``.npy`` header, dtype, declared
 versus stored bytes, limits) before anything is allocated, and anything wrong raises ``CheckpointError``.
+What a file may make ``load`` allocate is bounded by the file itself (``max_ratio`` times its size) and by
+``max_bytes``; anything but a regular file (a FIFO, a device, a directory) is refused without being opened.
 
 >>> import os, tempfile, numpy as np, nn
 >>> path = os.path.join(tempfile.mkdtemp(), "ckpt.npz")
@@ -26,7 +28,9 @@ import io
 import json
 import math
 import os
+import re
 import secrets
+import stat
 import struct
 import zipfile
 from collections.abc import Callable
@@ -43,6 +47,8 @@ FORMAT_NAME = "chainrule-checkpoint"
 FORMAT_VERSION = 1
 META_MEMBER = "chainrule.json"
 MAX_META_BYTES = 100 * 2**20  # the structure, as JSON; safetensors caps its header the same way
+MAX_BYTES = 2**30  # load's default cap on the arrays' total size: 1 GiB
+MAX_RATIO = 100  # load's default cap on that total over the file's size; real weights deflate by far less
 MAX_DEFLATE_RATIO = 1032  # deflate cannot expand more than ~1032:1, so a member claiming more lies about its size
 MAX_DEPTH = 100
 NUMERIC_KINDS = "biufc"
@@ -63,7 +69,10 @@ def save(obj: Any, path: str | os.PathLike[str], compress: bool = False) -> None
     """Write ``obj`` to ``path`` atomically: a crash mid-write leaves any previous file there intact.
 
     ``compress=True`` deflates the ``.npz`` members. Objects that cannot be stored (functions, arbitrary
-    classes, object arrays) raise ``TypeError`` naming where they are, before anything is written.
+    classes, object arrays) raise ``TypeError`` naming where they are, before anything is written. The
+    temporary file is removed on any failure, and those that killed saves to the same path left behind
+    are removed by the next save. When ``path`` is a symbolic link, the file it points to is replaced
+    and the link stays; ``path`` must not be a directory or another kind of non-regular file.
     """
     arrays: list[np.ndarray] = []
     meta = json.dumps({"format": FORMAT_NAME, "version": FORMAT_VERSION, "root": _encode(obj, arrays, "obj", set())})
@@ -78,14 +87,36 @@ def save(obj: Any, path: str | os.PathLike[str], compress: bool = False) -> None
         _write_atomically(path, lambda f: _write_npz(f, meta, arrays, compress))
 
 
-def load(path: str | os.PathLike[str], max_bytes: int = 2**33) -> Any:
+def load(path: str | os.PathLike[str], max_bytes: int = MAX_BYTES, max_ratio: float | None = MAX_RATIO) -> Any:
     """Read a checkpoint written by ``save``; raises ``CheckpointError`` for anything but a valid one.
 
-    ``max_bytes`` caps the total size of the arrays (8 GiB by default), checked before reading them.
+    Checked before any array is read: ``max_bytes`` caps the total size of the arrays (1 GiB by
+    default), and ``max_ratio`` that total over the file's size (100 by default, so a small file
+    cannot demand much memory; an uncompressed checkpoint is about 1, and only a compressed file of
+    mostly equal values exceeds 100: pass ``max_ratio=None`` to load one). Running out of memory
+    while reading is a ``CheckpointError`` too; a missing file is ``FileNotFoundError``.
     """
-    if os.fspath(path).endswith(".safetensors"):
-        return _load_safetensors(path, max_bytes)
-    return _load_npz(path, max_bytes)
+    size = _regular_file_size(path)
+    limit, why = max_bytes, f"max_bytes={max_bytes}"
+    if max_ratio is not None and max_ratio * size < max_bytes:
+        limit, why = int(max_ratio * size), f"max_ratio={max_ratio} times the file's {size} bytes"
+    try:
+        if os.fspath(path).endswith(".safetensors"):
+            return _load_safetensors(path, limit, why, size)
+        return _load_npz(path, limit, why)
+    except MemoryError as e:
+        raise CheckpointError(path, f"not enough memory to load its arrays: {e}") from e
+
+
+def _regular_file_size(path: str | os.PathLike[str]) -> int:
+    """The size of the regular file at ``path``; anything else is refused without opening it (a FIFO would hang)."""
+    mode = os.stat(path).st_mode
+    if not stat.S_ISREG(mode):
+        kind = ("a directory" if stat.S_ISDIR(mode) else "a FIFO (named pipe)" if stat.S_ISFIFO(mode)
+                else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket" if stat.S_ISSOCK(mode)
+                else "not a regular file")
+        raise CheckpointError(path, f"this is {kind}, not a checkpoint file; only regular files are read")
+    return os.stat(path).st_size
 
 
 def _encode(obj: Any, arrays: list[np.ndarray], where: str, active: set[int]) -> Any:
@@ -176,11 +207,51 @@ def _plan(raw: bytes, path: Any, members: set[str]) -> Any:
     return meta.get("root")
 
 
+def _target(path: str | os.PathLike[str]) -> str:
+    """Where ``save`` writes: ``path``, or the file a symbolic link there points to; a non-regular file is refused."""
+    path = os.path.realpath(path) if os.path.islink(path) else os.path.abspath(path)
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return path
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(f"{path}: is a directory; cannot save a checkpoint over it")
+    if not stat.S_ISREG(mode):
+        raise ValueError(f"{path}: is not a regular file (a FIFO, device or socket); cannot save a checkpoint there")
+    return path
+
+
+def _remove_stale_temporaries(directory: str, name: str) -> None:
+    """Remove temporary files that saves to ``name`` left when their process was killed (its id is in the name)."""
+    pattern = re.compile(rf"\.{re.escape(name)}\.(\d+)-[0-9a-f]{{12}}\.tmp")
+    for entry in os.listdir(directory):
+        match = pattern.fullmatch(entry)
+        if match is None or _alive(int(match.group(1))):
+            continue
+        try:
+            os.remove(os.path.join(directory, entry))
+        except FileNotFoundError:  # another save removed it first
+            pass
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # another thread of this process may be saving
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # exists (another user's), or cannot tell: keep the file
+    return True
+
+
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[io.BufferedWriter], Any]) -> None:
     """Write to a temporary file next to ``path``, fsync it, rename it over ``path``, fsync the directory."""
-    path = os.fspath(path)
-    directory = os.path.dirname(os.path.abspath(path))
-    tmp = os.path.join(directory, f".{os.path.basename(path)}.{secrets.token_hex(6)}.tmp")
+    path = _target(path)
+    directory, name = os.path.split(path)
+    _remove_stale_temporaries(directory, name)
+    tmp = os.path.join(directory, f".{name}.{os.getpid()}-{secrets.token_hex(6)}.tmp")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -227,11 +298,11 @@ def _sniff(path: str | os.PathLike[str]) -> None:
     raise CheckpointError(path, f"not a chainrule checkpoint: not a zip archive (it starts with {head!r})")
 
 
-def _load_npz(path: str | os.PathLike[str], max_bytes: int) -> Any:
+def _load_npz(path: str | os.PathLike[str], max_bytes: int, why: str) -> Any:
     _sniff(path)
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = _check_members(zf, path, max_bytes)
+            infos = _check_members(zf, path, max_bytes, why)
             meta = infos.pop(META_MEMBER)
             if meta.file_size > MAX_META_BYTES:
                 raise CheckpointError(path, f"the structure description is larger than {MAX_META_BYTES} bytes")
@@ -249,7 +320,7 @@ def _load_npz(path: str | os.PathLike[str], max_bytes: int) -> Any:
     return _decode(root, lambda name, scalar: arrays[name][()] if scalar else arrays[name], path)
 
 
-def _check_members(zf: zipfile.ZipFile, path: Any, max_bytes: int) -> dict[str, zipfile.ZipInfo]:
+def _check_members(zf: zipfile.ZipFile, path: Any, max_bytes: int, why: str) -> dict[str, zipfile.ZipInfo]:
     """The zip entries by array name, after checking names, methods, sizes, ratios and overlap."""
     infolist = zf.infolist()
     if META_MEMBER not in {info.filename for info in infolist}:
@@ -279,8 +350,8 @@ def _check_members(zf: zipfile.ZipFile, path: Any, max_bytes: int) -> dict[str, 
         end = info.header_offset + 30 + len(info.orig_filename.encode()) + info.compress_size
         total += info.file_size
         if total > max_bytes:
-            raise CheckpointError(path, f"the members hold more than max_bytes={max_bytes} bytes; pass a larger "
-                                        "max_bytes to load a checkpoint this big")
+            raise CheckpointError(path, f"the members hold more than {max_bytes} bytes, the limit {why} gives; "
+                                        "pass a larger max_bytes, or max_ratio=None, to load a checkpoint like this")
         infos[key] = info
     return infos
 
@@ -325,12 +396,12 @@ def _safetensors() -> Any:
     return safetensors.numpy
 
 
-def _load_safetensors(path: str | os.PathLike[str], max_bytes: int) -> Any:
+def _load_safetensors(path: str | os.PathLike[str], max_bytes: int, why: str, size: int) -> Any:
     _safetensors()
     from safetensors import SafetensorError, safe_open
 
-    if os.path.getsize(path) > max_bytes + MAX_META_BYTES:
-        raise CheckpointError(path, f"the file is larger than max_bytes={max_bytes}")
+    if size > max_bytes + MAX_META_BYTES:
+        raise CheckpointError(path, f"the file is larger than {max_bytes} bytes, the limit {why} gives")
     try:  # safetensors checks its header, offsets and sizes before it hands out a tensor
         with safe_open(os.fspath(path), framework="numpy") as f:
             root = _plan((f.metadata() or {}).get("chainrule", "").encode(), path, set(f.keys()))

@@ -4,7 +4,8 @@ One step is the lecture's update on a mini-batch B:  θ ← θ − η·∇_θ (1
 written the PyTorch way (``zero_grad(); loss.backward(); optimizer.step()``). The loader shuffles the
 training data every epoch; after each epoch the model is evaluated on the validation set under
 ``no_grad()`` in ``eval()`` mode, the scheduler steps, early stopping decides whether to go on, and a
-checkpoint is written if asked for.
+checkpoint is written if asked for. Callbacks, checkpoints and metrics live in ``nn.callbacks``,
+``nn.checkpoint`` and ``nn.metrics``; their names are importable from here too.
 
 >>> import numpy as np
 >>> import nn
@@ -29,7 +30,7 @@ import threading
 import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import contextmanager
-from functools import partial
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -37,208 +38,18 @@ import numpy as np
 import autograd
 from autograd import Tensor, no_grad
 
+from .callbacks import EarlyStopping, History, monitored
+from .checkpoint import apply_checkpoint, checkpoint_state, load_checkpoint, read_checkpoint, save_checkpoint
 from .data import DataLoader
-from .losses import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss
+from .diagnostics import Diagnostics
+from .metrics import Averages, Metric, accuracy, resolve_metrics
 from .module import Module
 from .optim.lr_scheduler import ReduceLROnPlateau
-from .serialization import load, save
+from .progress import progress_bar
+from .serialization import save
 from .utils import clip_grad_norm_
 
-Metric = Callable[[np.ndarray, np.ndarray], float]
-
 __all__ = ["EarlyStopping", "History", "accuracy", "evaluate", "fit", "load_checkpoint", "save_checkpoint"]
-
-
-def accuracy(outputs: np.ndarray, targets: np.ndarray, threshold: float = 0.0) -> float:
-    """Fraction of correct predictions: argmax over the classes, or ``output > threshold`` for one output.
-
-    Targets are class indices, or one-hot / probability rows (their argmax is the class), or 0/1
-    labels for a single output (``threshold`` 0 for logits, 0.5 for probabilities).
-
-    >>> accuracy(np.array([[2.0, 1.0], [0.0, 3.0]]), np.array([0, 0]))
-    0.5
-    """
-    outputs, targets = np.asarray(outputs), np.asarray(targets)
-    if outputs.ndim == 2 and outputs.shape[1] > 1:
-        predicted = outputs.argmax(axis=1)
-        if targets.ndim == 2:
-            targets = targets.argmax(axis=1)
-    else:
-        predicted = outputs.reshape(len(outputs)) > threshold if outputs.ndim else outputs > threshold
-        targets = targets.reshape(predicted.shape) > 0.5 if targets.size == predicted.size else targets
-    if predicted.shape != targets.shape:
-        raise ValueError(f"accuracy: {predicted.shape[0] if predicted.ndim else 1} predictions from outputs of shape "
-                         f"{outputs.shape} do not match targets of shape {targets.shape}")
-    return float(np.mean(predicted == targets))
-
-
-class History:
-    """What ``fit`` recorded: one float per epoch for each metric, and the loss of every step.
-
-    ``history["loss"]``, ``history["val_loss"]``, ``history["accuracy"]``, ``history["lr"]``... are
-    lists of Python floats (never Tensors, which would keep every step's graph alive);
-    ``step_losses`` has one float per optimizer step. ``interrupted`` is True when Ctrl-C stopped
-    training, ``stopped_early`` when early stopping did.
-    """
-
-    def __init__(self) -> None:
-        self.history: dict[str, list[float]] = {}
-        self.step_losses: list[float] = []
-        self.interrupted = False
-        self.stopped_early = False
-
-    @property
-    def epochs(self) -> int:
-        """Number of completed epochs."""
-        return len(self.history.get("loss", []))
-
-    @property
-    def steps(self) -> int:
-        """Number of completed optimizer steps."""
-        return len(self.step_losses)
-
-    def __getitem__(self, key: str) -> list[float]:
-        if key not in self.history:
-            raise KeyError(f"History has no {key!r}; it recorded {sorted(self.history)}")
-        return self.history[key]
-
-    def __contains__(self, key: object) -> bool:
-        return key in self.history
-
-    def keys(self) -> list[str]:
-        return list(self.history)
-
-    def append(self, logs: Mapping[str, float]) -> None:
-        """Record one epoch's values."""
-        for key, value in logs.items():
-            self.history.setdefault(key, []).append(float(value))
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"history": {k: np.array(v, dtype=np.float64) for k, v in self.history.items()},
-                "step_losses": np.array(self.step_losses, dtype=np.float64)}
-
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        self.history = {k: [float(x) for x in np.asarray(v).ravel()] for k, v in state["history"].items()}
-        self.step_losses = [float(x) for x in np.asarray(state["step_losses"]).ravel()]
-
-    def __repr__(self) -> str:
-        last = ", ".join(f"{k}={v[-1]:.4g}" for k, v in self.history.items() if v)
-        flags = "".join(f", {f}=True" for f in ("interrupted", "stopped_early") if getattr(self, f))
-        return f"History(epochs={self.epochs}, steps={self.steps}{', ' if last else ''}{last}{flags})"
-
-
-class EarlyStopping:
-    """Stop when the monitored value has not improved by more than ``min_delta`` for ``patience`` epochs.
-
-    ``monitor`` defaults to ``"val_loss"`` when ``fit`` has a validation loader and ``"loss"``
-    otherwise; ``mode`` is ``"min"`` (``"max"`` is the default for accuracies). With
-    ``restore_best=True`` the model gets the parameters of its best epoch back when training ends
-    (not when it is interrupted).
-
-    >>> stopper = EarlyStopping(patience=2)
-    >>> [stopper.step(v) for v in (1.0, 0.5, 0.6, 0.7)]
-    [False, False, False, True]
-    >>> stopper.best, stopper.best_epoch
-    (0.5, 2)
-    """
-
-    def __init__(self, patience: int = 5, min_delta: float = 0.0, restore_best: bool = True,
-                 monitor: str | None = None, mode: str | None = None) -> None:
-        if isinstance(patience, bool) or not isinstance(patience, int) or patience < 0:
-            raise ValueError(f"patience must be a non-negative integer, got {patience!r}")
-        if not min_delta >= 0:
-            raise ValueError(f"min_delta must be >= 0, got {min_delta!r}")
-        if mode not in (None, "min", "max"):
-            raise ValueError(f"mode must be 'min' or 'max', got {mode!r}")
-        self.patience, self.min_delta, self.restore_best = patience, float(min_delta), restore_best
-        self.monitor, self.mode = monitor, mode
-        self.reset()
-
-    def reset(self, monitor: str | None = None) -> None:
-        """Forget the best value seen; ``fit`` calls this with the name it will monitor."""
-        self.watching = self.monitor or monitor or "loss"
-        self.best = math.nan
-        self.best_epoch = 0
-        self.epoch = 0
-        self.wait = 0
-        self.best_state: dict[str, np.ndarray] | None = None
-
-    def _mode(self) -> str:
-        return self.mode or ("max" if "acc" in self.watching else "min")
-
-    def _improved(self, value: float) -> bool:
-        if math.isnan(self.best):
-            return not math.isnan(value)
-        if self._mode() == "min":
-            return value < self.best - self.min_delta
-        return value > self.best + self.min_delta
-
-    def step(self, value: float, model: Module | None = None) -> bool:
-        """Record one epoch's value (keeping the model's parameters if best); True means stop now."""
-        self.epoch += 1
-        value = float(value)
-        if self._improved(value):
-            self.best, self.best_epoch, self.wait = value, self.epoch, 0
-            if self.restore_best and model is not None:
-                self.best_state = model.state_dict()
-            return False
-        self.wait += 1
-        return self.wait >= self.patience
-
-    def restore(self, model: Module) -> None:
-        """Load the best epoch's parameters into ``model`` (if ``restore_best`` and one was seen)."""
-        if self.restore_best and self.best_state is not None:
-            model.load_state_dict(self.best_state)
-
-    def state_dict(self) -> dict[str, Any]:
-        state: dict[str, Any] = {"best": self.best, "best_epoch": self.best_epoch, "epoch": self.epoch,
-                                 "wait": self.wait}
-        if self.best_state is not None:
-            state["best_state"] = self.best_state
-        return state
-
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        self.best = float(state["best"])
-        self.best_epoch, self.epoch, self.wait = int(state["best_epoch"]), int(state["epoch"]), int(state["wait"])
-        best_state = state.get("best_state")
-        self.best_state = None if best_state is None else {k: np.asarray(v) for k, v in best_state.items()}
-
-    def __repr__(self) -> str:
-        return (f"EarlyStopping(patience={self.patience}, min_delta={self.min_delta}, "
-                f"restore_best={self.restore_best}, monitor={self.monitor!r})")
-
-
-def _is_classification(loss_fn: Any) -> bool:
-    if isinstance(loss_fn, CrossEntropyLoss | NLLLoss | BCELoss | BCEWithLogitsLoss):
-        return True
-    return getattr(loss_fn, "__name__", "") in {"cross_entropy", "nll_loss", "binary_cross_entropy",
-                                                 "binary_cross_entropy_with_logits"}
-
-
-def _resolve_metrics(metrics: Any, loss_fn: Any) -> dict[str, Metric]:
-    """``None``: accuracy for classification losses; otherwise names, callables or ``{name: fn}``."""
-    if metrics is None:
-        if not _is_classification(loss_fn):
-            return {}
-        probabilities = isinstance(loss_fn, BCELoss) or getattr(loss_fn, "__name__", "") == "binary_cross_entropy"
-        return {"accuracy": partial(accuracy, threshold=0.5) if probabilities else accuracy}
-    if isinstance(metrics, Mapping):
-        items = list(metrics.items())
-    elif isinstance(metrics, str) or callable(metrics):
-        raise TypeError("metrics must be a list of names or functions, or a {name: function} dict; "
-                        f"got {metrics!r} (wrap a single metric in a list)")
-    else:
-        items = [(m, m) if isinstance(m, str) else (getattr(m, "__name__", repr(m)), m) for m in metrics]
-    resolved = {}
-    for name, fn in items:
-        if fn == "accuracy":
-            fn = accuracy
-        if not callable(fn):
-            raise ValueError(f"unknown metric {fn!r}: use 'accuracy' or a function (outputs, targets) -> float")
-        if name == "loss" or name.startswith("val_") or name == "lr":
-            raise ValueError(f"metric name {name!r} is reserved for what fit records itself")
-        resolved[name] = fn
-    return resolved
 
 
 def _unpack(batch: Any) -> tuple[Tensor, Any]:
@@ -247,40 +58,6 @@ def _unpack(batch: Any) -> tuple[Tensor, Any]:
                          f"{type(batch).__name__}{f' of length {len(batch)}' if isinstance(batch, tuple | list) else ''}")
     inputs, targets = batch
     return (inputs if isinstance(inputs, Tensor) else Tensor(inputs)), targets
-
-
-def _as_array(x: Any) -> np.ndarray:
-    return x.data if isinstance(x, Tensor) else np.asarray(x)
-
-
-class _Averages:
-    """Batch-size-weighted means of the loss and the metrics over one pass."""
-
-    def __init__(self, metrics: dict[str, Metric]) -> None:
-        self.metrics = metrics
-        self.sums = dict.fromkeys(["loss", *metrics], 0.0)
-        self.count = 0
-
-    def add(self, loss: float, outputs: Any, targets: Any) -> None:
-        outputs, targets = _as_array(outputs), _as_array(targets)
-        n = len(outputs) if outputs.ndim else 1
-        self.count += n
-        self.sums["loss"] += loss * n
-        for name, fn in self.metrics.items():
-            self.sums[name] += float(fn(outputs, targets)) * n
-
-    def means(self) -> dict[str, float]:
-        return {k: s / self.count for k, s in self.sums.items()}
-
-    def state_dict(self) -> dict[str, Any]:
-        return {"count": self.count, "sums": dict(self.sums)}
-
-    def load_state_dict(self, state: Mapping[str, Any]) -> None:
-        if set(state["sums"]) != set(self.sums):
-            raise ValueError(f"the checkpoint's epoch in progress recorded {sorted(state['sums'])}, but this fit "
-                             f"records {sorted(self.sums)}: resume with the same metrics")
-        self.count = int(state["count"])
-        self.sums = {k: float(v) for k, v in state["sums"].items()}
 
 
 def _loss_value(loss: Any) -> float:
@@ -298,7 +75,7 @@ def evaluate(model: Module, loss_fn: Callable[[Any, Any], Tensor], loader: Itera
 
     The model's training/eval mode is restored afterwards. ``metrics`` as for ``fit``.
     """
-    averages = _Averages(_resolve_metrics(metrics, loss_fn))
+    averages = Averages(resolve_metrics(metrics, loss_fn))
     was_training = model.training
     model.eval()
     try:
@@ -359,27 +136,42 @@ class _InterruptGuard:
             self._previous(*pending)
 
 
-def _progress_bar(enabled: bool, total: int | None, initial: int) -> Any:
-    """A ``tqdm.auto`` bar on stderr, or None (``progress=False``, or tqdm not installed).
-
-    ``disable=None`` lets tqdm switch itself off when stderr is not a terminal (CI logs, pipes).
-    """
-    if not enabled:
-        return None
-    try:
-        with warnings.catch_warnings():
-            # in Jupyter without ipywidgets tqdm.auto warns and falls back to a text bar, which
-            # disable=None then turns off: no bar, and no warning in every notebook that trains
-            warnings.simplefilter("ignore")
-            from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, initial=initial, unit="step", disable=None, dynamic_ncols=True, leave=True)
-
-
 def _postfix(logs: Mapping[str, float]) -> dict[str, str]:
     """Short names and four digits, so the bar fits a terminal line."""
     return {k.replace("accuracy", "acc"): f"{v:.4g}" for k, v in logs.items() if k != "lr"}
+
+
+@dataclass
+class _Run:
+    """What one ``fit`` call works with, shared by its steps."""
+
+    model: Module
+    loss_fn: Callable[[Any, Any], Tensor]
+    optimizer: Any
+    train_loader: Iterable[Any]
+    val_loader: Iterable[Any] | None
+    epochs: int
+    scheduler: Any
+    early_stopping: EarlyStopping | None
+    metrics: dict[str, Metric]
+    monitor: str
+    clip_grad_norm: float | None
+    on_step: Callable[[int, float], None] | None
+    on_epoch_end: Callable[[int, dict[str, float]], None] | None
+    checkpoint: str | os.PathLike[str] | None
+    on_nonfinite: str
+    history: History = field(default_factory=History)
+    guard: _InterruptGuard = field(default_factory=lambda: _InterruptGuard())
+    bar: Any = None
+    diagnostics: Diagnostics | None = None
+    names: dict[int, str] = field(default_factory=dict)
+    epoch: int = 0
+    batch_in_epoch: int = 0  # batches taken from the loader this epoch, skipped ones included
+    averages: Averages | None = None
+    mid_epoch: bool = False  # whether an interrupted epoch can be saved: the loader's position is known
+    loader_at_start: dict[str, Any] = field(default_factory=dict)
+    rng_now: dict[str, Any] = field(default_factory=dict)
+    shown: dict[str, str] = field(default_factory=dict)  # the bar's postfix: this step's loss, last epoch's metrics
 
 
 def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, train_loader: Iterable[Any],
@@ -390,7 +182,8 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
         on_step: Callable[[int, float], None] | None = None,
         on_epoch_end: Callable[[int, dict[str, float]], None] | None = None,
         checkpoint: str | os.PathLike[str] | None = None,
-        resume: str | os.PathLike[str] | None = None) -> History:
+        resume: str | os.PathLike[str] | None = None, on_nonfinite: str = "stop",
+        diagnostics: bool = False) -> History:
     """Train ``model`` for ``epochs`` epochs of mini-batch steps; returns the ``History``.
 
     Parameters
@@ -407,39 +200,44 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
         ``{name: function}`` dict. Each is recorded as ``name`` and ``val_name``.
     clip_grad_norm : if given, ``nn.utils.clip_grad_norm_(model.parameters(), clip_grad_norm)``
         before each update.
-    progress : a ``tqdm.auto`` bar (off when stderr is not a terminal, or tqdm is not installed).
+    progress : a ``tqdm.auto`` bar (a widget in Jupyter; off when stderr is not a terminal); without
+        tqdm, a plain line on a terminal.
     on_step : called as ``on_step(step, loss)`` after each update (``step`` counts from 1).
     on_epoch_end : called as ``on_epoch_end(epoch, logs)`` after each epoch (``epoch`` from 1).
     checkpoint : a path; after every epoch the model, optimizer, scheduler, loader, early-stopping
         and random-generator states, the epoch and the history are saved there with ``nn.save``.
+        Weights that are not finite are never saved: the last good checkpoint stays.
     resume : a checkpoint path to restore all of that from before training (into the objects
         passed here); training then continues from the saved epoch, exactly as if it had not
-        stopped.
+        stopped. Everything is checked before anything is restored (``load_checkpoint``).
+    on_nonfinite : what a step whose loss or gradients hold NaN or Inf does; it is never applied.
+        ``"stop"`` (default): raise ``FloatingPointError`` naming the epoch, the step and the first
+        parameter whose gradient is not finite (``error.history`` holds the history so far).
+        ``"skip"``: leave that step out with a warning, count it in ``history.skipped_steps``, go on.
+    diagnostics : record per layer and epoch the mean gradient norm, the fraction of saturated
+        Sigmoid/Tanh units and of dead ReLUs in ``history.diagnostics`` (see ``nn.diagnostics``); an
+        epoch resumed mid-way records its remaining steps only.
 
-    A non-finite loss stops training with ``FloatingPointError`` before the update, naming the
-    epoch and step. Ctrl-C (KeyboardInterrupt) stops training after the last completed step (an
-    update in progress is finished first), says so on stderr, and returns the history with
-    ``interrupted=True``. With ``checkpoint`` and an ``nn.data.DataLoader``, that step is saved too,
-    with the loader's position and the epoch's running means, and ``resume`` finishes the epoch.
+    Ctrl-C (KeyboardInterrupt) stops training after the last completed step (an update in progress
+    is finished first), says so on stderr, and returns the history with ``interrupted=True``. With
+    ``checkpoint`` and an ``nn.data.DataLoader``, that step is saved too, with the loader's position
+    and the epoch's running means, and ``resume`` finishes the epoch.
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 0:
         raise ValueError(f"epochs must be a non-negative integer, got {epochs!r}")
     if clip_grad_norm is not None and not clip_grad_norm > 0:
         raise ValueError(f"clip_grad_norm must be a positive number, got {clip_grad_norm!r}")
-    metric_fns = _resolve_metrics(metrics, loss_fn)
-    monitor = _monitor(early_stopping, metric_fns, val_loader is not None)
-    plateau = isinstance(scheduler, ReduceLROnPlateau)
-    history = History()
-    start, in_progress = 0, None
+    if on_nonfinite not in ("stop", "skip"):
+        raise ValueError(f"on_nonfinite must be 'stop' or 'skip', got {on_nonfinite!r}")
+    metric_fns = resolve_metrics(metrics, loss_fn)
+    run = _Run(model, loss_fn, optimizer, train_loader, val_loader, epochs, scheduler, early_stopping, metric_fns,
+               monitored(early_stopping, metric_fns, val_loader is not None), clip_grad_norm, on_step, on_epoch_end,
+               checkpoint, on_nonfinite)
+    run.names = {id(p): name for name, p in model.named_parameters()}
     if early_stopping is not None:
-        early_stopping.reset(monitor)
-    if resume is not None:
-        start, in_progress = _restore(resume, model, optimizer, scheduler=scheduler, train_loader=train_loader,
-                                      early_stopping=early_stopping, history=history)
-    # an interrupted epoch can be saved and finished later only where the loader's position is known
-    mid_epoch = checkpoint is not None and isinstance(train_loader, DataLoader)
-    loader_at_start: dict[str, Any] = {}
-    rng_now: dict[str, Any] = {}
+        early_stopping.reset(run.monitor)
+    in_progress = None if resume is None else _resume(run, resume)
+    run.mid_epoch = checkpoint is not None and isinstance(train_loader, DataLoader)
     try:
         steps_per_epoch: int | None = len(train_loader)  # type: ignore[arg-type]
     except TypeError:
@@ -447,185 +245,176 @@ def fit(model: Module, loss_fn: Callable[[Any, Any], Tensor], optimizer: Any, tr
     if steps_per_epoch == 0:
         raise ValueError("fit: train_loader yields no batches (empty dataset, or drop_last=True with a "
                          "batch_size larger than the dataset)")
-    total = None if steps_per_epoch is None else steps_per_epoch * max(epochs, start)
-    bar = _progress_bar(progress, total, history.steps) if epochs > start else None
-    guard = _InterruptGuard()
-    shown: dict[str, str] = {}  # the progress bar's postfix: this step's loss, last epoch's metrics
-    epoch, step_in_epoch = start, 0
+    total = None if steps_per_epoch is None else steps_per_epoch * max(epochs, run.epoch)
+    run.bar = progress_bar(progress, total, run.history.steps) if epochs > run.epoch else None
+    if diagnostics:
+        run.diagnostics = Diagnostics(model, run.history.diagnostics)
+    start = run.epoch
     model.train()
     try:
-        with guard:
-            while epoch < epochs:
-                averages, step_in_epoch = _Averages(metric_fns), 0
-                if in_progress is not None:  # resuming an epoch that was interrupted
-                    averages.load_state_dict(in_progress["means"])
-                    step_in_epoch, in_progress = int(in_progress["steps"]), None
-                if mid_epoch:
-                    loader_at_start, rng_now = train_loader.state_dict(), autograd.get_rng_state()
-                if bar is not None:
-                    bar.set_description(f"epoch {epoch + 1}/{epochs}")
-                for batch in train_loader:
-                    inputs, targets = _unpack(batch)
-                    optimizer.zero_grad()
-                    outputs = model(inputs)
-                    loss = loss_fn(outputs, targets)
-                    value = _loss_value(loss)
-                    if not math.isfinite(value):
-                        error = FloatingPointError(
-                            f"fit: the loss is {value} at epoch {epoch + 1}, step {step_in_epoch + 1} of the epoch "
-                            f"(step {history.steps + 1} overall); training stopped before that update. Run the "
-                            "forward and backward pass under `with autograd.detect_anomaly():` to find the op that "
-                            "produced it, or try a lower learning rate / gradient clipping.")
-                        error.history = history  # type: ignore[attr-defined]
-                        raise error
-                    loss.backward()
-                    if clip_grad_norm is not None:
-                        clip_grad_norm_(model.parameters(), clip_grad_norm)
-                    with guard.atomic():
-                        optimizer.step()
-                        history.step_losses.append(value)
-                        step_in_epoch += 1
-                        averages.add(value, outputs, targets)
-                        if mid_epoch:
-                            rng_now = autograd.get_rng_state()  # dropout's draws so far, for a save mid-epoch
-                    del inputs, targets, outputs, loss  # the last step's graph need not outlive it
-                    if bar is not None:
-                        shown["loss"] = f"{value:.4g}"
-                        bar.set_postfix(shown, refresh=False)
-                        bar.update(1)
-                    if on_step is not None:
-                        on_step(history.steps, value)
-                if averages.count == 0:
-                    raise ValueError("fit: train_loader yielded no batches in epoch "
-                                     f"{epoch + 1} (empty dataset, or drop_last with a batch larger than the data)")
-                logs = averages.means()
-                if val_loader is not None:
-                    logs.update((f"val_{k}", v) for k, v in evaluate(model, loss_fn, val_loader, metric_fns).items())
-                logs["lr"] = float(optimizer.param_groups[0]["lr"])
-                with guard.atomic():
-                    history.append(logs)
-                    if scheduler is not None:
-                        if plateau:
-                            scheduler.step(logs["val_loss" if val_loader is not None else "loss"])
-                        else:
-                            scheduler.step()
-                    stop = early_stopping is not None and early_stopping.step(logs[monitor], model)
-                    epoch, step_in_epoch = epoch + 1, 0
-                    if checkpoint is not None:
-                        save_checkpoint(checkpoint, model, optimizer, epoch=epoch, scheduler=scheduler,
-                                        train_loader=train_loader, early_stopping=early_stopping,
-                                        history=history)
-                if bar is not None:
-                    shown = _postfix(logs)
-                    bar.set_postfix(shown)
-                if on_epoch_end is not None:
-                    on_epoch_end(epoch, logs)
-                if stop:
-                    history.stopped_early = True
+        with run.guard:
+            while run.epoch < epochs:
+                _train_epoch(run, in_progress)
+                in_progress = None
+                if _end_epoch(run):
+                    run.history.stopped_early = True
                     break
     except KeyboardInterrupt:
-        history.interrupted = True
-        if mid_epoch and step_in_epoch:
-            # the loader may have handed out the next batch already: its position is counted in steps
-            progress = {"steps": step_in_epoch, "means": averages.state_dict()}
-            save(_checkpoint_state(model, optimizer, epoch, scheduler, early_stopping, history,
-                                   dict(loader_at_start, batch=step_in_epoch), rng_now, progress), checkpoint)
+        _interrupted(run)
     finally:
-        if bar is not None:
-            bar.close()
+        if run.bar is not None:
+            run.bar.close()
+        if run.diagnostics is not None:
+            run.diagnostics.close()
         model.train()
-    if history.interrupted:
-        if step_in_epoch:
-            where = f"during epoch {epoch + 1}, after step {step_in_epoch} of the epoch"
-        else:
-            where = f"after epoch {epoch}" if epoch > start else "before the first step"
-        saved = f"; {os.fspath(checkpoint)} resumes from here" if mid_epoch and step_in_epoch else ""
-        print(f"fit: interrupted (KeyboardInterrupt) {where}; the parameters are those after step "
-              f"{history.steps}, and the history holds {history.epochs} complete epoch(s){saved}.", file=sys.stderr)
+    if run.history.interrupted:
+        _report_interrupt(run, start)
     elif early_stopping is not None:
         early_stopping.restore(model)
-    return history
+    return run.history
 
 
-def _monitor(early_stopping: EarlyStopping | None, metrics: Mapping[str, Metric], has_val: bool) -> str:
-    if early_stopping is None:
-        return ""
-    monitor = early_stopping.monitor or ("val_loss" if has_val else "loss")
-    recorded = ["loss", *metrics]
-    recorded += [f"val_{k}" for k in recorded] if has_val else []
-    if monitor not in recorded:
-        hint = "; fit has no val_loader" if monitor.startswith("val_") and not has_val else ""
-        raise ValueError(f"EarlyStopping monitors {monitor!r}, which fit does not record{hint}; it records {recorded}")
-    return monitor
-
-
-def save_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any, *, epoch: int,
-                    scheduler: Any = None, train_loader: Any = None, early_stopping: EarlyStopping | None = None,
-                    history: History | None = None) -> None:
-    """Save everything training needs to continue exactly: states of the model, optimizer, scheduler,
-    loader (its shuffling generator), early stopping, the library's random generator (dropout,
-    init), the epoch count and the history. ``fit(checkpoint=path)`` calls this after every epoch."""
-    loader = train_loader.state_dict() if train_loader is not None and hasattr(train_loader, "state_dict") else None
-    save(_checkpoint_state(model, optimizer, epoch, scheduler, early_stopping, history, loader,
-                           autograd.get_rng_state()), path)
-
-
-def _checkpoint_state(model: Module, optimizer: Any, epoch: int, scheduler: Any, early_stopping: Any,
-                      history: History | None, loader: dict[str, Any] | None, rng_state: dict[str, Any],
-                      in_progress: dict[str, Any] | None = None) -> dict[str, Any]:
-    """What a checkpoint holds; ``in_progress`` is fit's interrupted epoch (steps done, running means)."""
-    state: dict[str, Any] = {
-        "epoch": int(epoch),
-        "model": model.state_dict(),
-        "optimizer": optimizer.state_dict(),
-        "rng_state": rng_state,
-    }
-    if scheduler is not None:
-        state["scheduler"] = scheduler.state_dict()
-    if loader is not None:
-        state["train_loader"] = loader
-    if early_stopping is not None:
-        state["early_stopping"] = early_stopping.state_dict()
-    if history is not None:
-        state["history"] = history.state_dict()
+def _resume(run: _Run, path: str | os.PathLike[str]) -> dict[str, Any] | None:
+    """Restore ``run``'s objects from ``path`` (all checked first); returns fit's interrupted epoch, if any."""
+    objects = {"optimizer": run.optimizer, "scheduler": run.scheduler, "train_loader": run.train_loader,
+               "early_stopping": run.early_stopping, "history": run.history}
+    state = read_checkpoint(path, run.model, objects)
+    in_progress = state.get("in_progress")
     if in_progress is not None:
-        state["in_progress"] = in_progress
-    return state
+        Averages(run.metrics).check_state_dict(in_progress["means"])
+    apply_checkpoint(state, run.model, objects)
+    run.epoch = int(state["epoch"])
+    return in_progress
 
 
-def load_checkpoint(path: str | os.PathLike[str], model: Module, optimizer: Any = None, *, scheduler: Any = None,
-                    train_loader: Any = None, early_stopping: EarlyStopping | None = None,
-                    history: History | None = None) -> int:
-    """Restore what ``save_checkpoint`` saved into the given objects; returns the saved epoch.
+def _train_epoch(run: _Run, in_progress: Mapping[str, Any] | None) -> None:
+    """One pass over the training loader: a step per batch, unless the loss or a gradient is not finite."""
+    run.averages, run.batch_in_epoch = Averages(run.metrics), 0
+    if in_progress is not None:  # resuming an epoch that was interrupted
+        run.averages.load_state_dict(in_progress["means"])
+        run.batch_in_epoch = int(in_progress["steps"])
+    if run.mid_epoch:
+        run.loader_at_start, run.rng_now = run.train_loader.state_dict(), autograd.get_rng_state()  # type: ignore[attr-defined]
+    if run.bar is not None:
+        run.bar.set_description(f"epoch {run.epoch + 1}/{run.epochs}")
+    history, optimizer = run.history, run.optimizer
+    for batch in run.train_loader:
+        inputs, targets = _unpack(batch)
+        optimizer.zero_grad()
+        if run.diagnostics is not None:
+            run.diagnostics.active = True
+        try:
+            outputs = run.model(inputs)
+        finally:
+            if run.diagnostics is not None:
+                run.diagnostics.active = False
+        loss = run.loss_fn(outputs, targets)
+        value = _loss_value(loss)
+        problem = None if math.isfinite(value) else f"the loss is {value}"
+        if problem is None:
+            loss.backward()
+            problem = _non_finite_gradient(run)
+        if problem is not None:
+            _refuse_step(run, problem)
+            with run.guard.atomic():
+                optimizer.zero_grad()
+                run.batch_in_epoch += 1
+            continue
+        if run.diagnostics is not None:
+            run.diagnostics.after_backward()
+        if run.clip_grad_norm is not None:
+            clip_grad_norm_(run.model.parameters(), run.clip_grad_norm)
+        with run.guard.atomic():
+            optimizer.step()
+            history.step_losses.append(value)
+            run.batch_in_epoch += 1
+            run.averages.add(value, outputs, targets)
+            if run.mid_epoch:
+                run.rng_now = autograd.get_rng_state()  # dropout's draws so far, for a save mid-epoch
+        del inputs, targets, outputs, loss  # the last step's graph need not outlive it
+        if run.bar is not None:
+            run.shown["loss"] = f"{value:.4g}"
+            run.bar.set_postfix(run.shown, refresh=False)
+            run.bar.update(1)
+        if run.on_step is not None:
+            run.on_step(history.steps, value)
+    if run.averages.count == 0:
+        raise ValueError(f"fit: train_loader yielded no batches with an update in epoch {run.epoch + 1} (empty dataset, "
+                         "drop_last with a batch larger than the data, or every step skipped as not finite)")
 
-    The pattern for a loop of your own::
 
-        start = load_checkpoint(path, model, optimizer, scheduler=scheduler, train_loader=loader)
-        for epoch in range(start, epochs): ...
+def _non_finite_gradient(run: _Run) -> str | None:
+    """Names the first parameter (in the optimizer's order) whose gradient holds NaN or Inf, if any."""
+    for i, p in enumerate(p for group in run.optimizer.param_groups for p in group["params"]):
+        grad = getattr(p, "grad", None)
+        if grad is not None and not np.isfinite(grad.data).all():
+            name = run.names.get(id(p), f"parameter {i} of the optimizer")
+            return f"the gradient of {name} holds NaN or Inf (the loss is finite)"
+    return None
 
-    A checkpoint that ``fit`` saved mid-epoch returns the completed epochs, and the loader yields the
-    rest of the interrupted one first.
-    """
-    return _restore(path, model, optimizer, scheduler=scheduler, train_loader=train_loader,
-                    early_stopping=early_stopping, history=history)[0]
+
+def _refuse_step(run: _Run, problem: str) -> None:
+    """A step whose loss or gradients are not finite: raise (``on_nonfinite="stop"``) or skip it with a warning."""
+    history = run.history
+    where = (f"at epoch {run.epoch + 1}, step {run.batch_in_epoch + 1} of the epoch "
+             f"(step {history.steps + history.skipped_steps + 1} overall)")
+    if run.on_nonfinite == "skip":
+        history.skipped_steps += 1
+        warnings.warn(f"fit: skipped the update {where}: {problem}", UserWarning, stacklevel=4)
+        return
+    error = FloatingPointError(
+        f"fit: {problem} {where}; training stopped before that update, and no checkpoint holds it. Run the forward "
+        "and backward pass under `with autograd.detect_anomaly():` to find the op that produced it, try a lower "
+        "learning rate / gradient clipping, or pass on_nonfinite='skip' to leave such steps out.")
+    error.history = history  # type: ignore[attr-defined]
+    raise error
 
 
-def _restore(path: str | os.PathLike[str], model: Module, optimizer: Any = None, *, scheduler: Any = None,
-             train_loader: Any = None, early_stopping: EarlyStopping | None = None,
-             history: History | None = None) -> tuple[int, dict[str, Any] | None]:
-    """``load_checkpoint``, also returning fit's interrupted epoch (None if it was saved between epochs)."""
-    state = load(path)
-    wanted = {"optimizer": optimizer, "scheduler": scheduler, "train_loader": train_loader,
-              "early_stopping": early_stopping, "history": history}
-    # without these the run would not continue as it was; the others are restored when present
-    missing = [k for k in ("optimizer", "scheduler") if wanted[k] is not None and k not in state]
-    if missing:
-        raise ValueError(f"checkpoint {os.fspath(path)!r} has no {' or '.join(missing)} state to restore "
-                         f"(it holds {sorted(state)})")
-    model.load_state_dict(state["model"])
-    for key, obj in wanted.items():
-        if obj is not None and key in state and hasattr(obj, "load_state_dict"):
-            obj.load_state_dict(state[key])
-    if "rng_state" in state:
-        autograd.set_rng_state(state["rng_state"])
-    return int(state["epoch"]), state.get("in_progress")
+def _end_epoch(run: _Run) -> bool:
+    """Validate, record, step the scheduler and early stopping, save the checkpoint; True means stop now."""
+    assert run.averages is not None
+    logs = run.averages.means()
+    if run.val_loader is not None:
+        logs.update((f"val_{k}", v) for k, v in evaluate(run.model, run.loss_fn, run.val_loader, run.metrics).items())
+    logs["lr"] = float(run.optimizer.param_groups[0]["lr"])
+    with run.guard.atomic():
+        run.history.append(logs)
+        if run.diagnostics is not None:
+            run.diagnostics.end_epoch()
+        if run.scheduler is not None:
+            if isinstance(run.scheduler, ReduceLROnPlateau):
+                run.scheduler.step(logs["val_loss" if run.val_loader is not None else "loss"])
+            else:
+                run.scheduler.step()
+        stop = run.early_stopping is not None and run.early_stopping.step(logs[run.monitor], run.model)
+        run.epoch, run.batch_in_epoch = run.epoch + 1, 0
+        if run.checkpoint is not None:
+            save_checkpoint(run.checkpoint, run.model, run.optimizer, epoch=run.epoch, scheduler=run.scheduler,
+                            train_loader=run.train_loader, early_stopping=run.early_stopping, history=run.history)
+    if run.bar is not None:
+        run.shown = _postfix(logs)
+        run.bar.set_postfix(run.shown)
+    if run.on_epoch_end is not None:
+        run.on_epoch_end(run.epoch, logs)
+    return stop
+
+
+def _interrupted(run: _Run) -> None:
+    """Ctrl-C: mark the history, and save the epoch so far when it can be resumed."""
+    run.history.interrupted = True
+    if run.mid_epoch and run.batch_in_epoch and run.averages is not None:
+        # the loader may have handed out the next batch already: its position is counted in batches
+        progress = {"steps": run.batch_in_epoch, "means": run.averages.state_dict()}
+        save(checkpoint_state(run.model, run.optimizer, run.epoch, run.scheduler, run.early_stopping, run.history,
+                              dict(run.loader_at_start, batch=run.batch_in_epoch), run.rng_now, progress),
+             run.checkpoint)  # type: ignore[arg-type]
+
+
+def _report_interrupt(run: _Run, start: int) -> None:
+    if run.batch_in_epoch:
+        where = f"during epoch {run.epoch + 1}, after step {run.batch_in_epoch} of the epoch"
+    else:
+        where = f"after epoch {run.epoch}" if run.epoch > start else "before the first step"
+    saved = f"; {os.fspath(run.checkpoint)} resumes from here" if run.mid_epoch and run.batch_in_epoch else ""  # type: ignore[arg-type]
+    print(f"fit: interrupted (KeyboardInterrupt) {where}; the parameters are those after step "
+          f"{run.history.steps}, and the history holds {run.history.epochs} complete epoch(s){saved}.", file=sys.stderr)

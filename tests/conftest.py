@@ -1,6 +1,7 @@
 """Shared test setup: hypothesis profiles chosen by environment, and global state restored after each test."""
 
 import os
+import re
 
 import numpy as np
 import pytest
@@ -28,3 +29,40 @@ def _restore_global_state():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """Say what was not tested for lack of an optional tool, so a quiet run cannot hide it."""
+    for line in skipped_for_missing_tools(terminalreporter.stats.get("skipped", [])):
+        terminalreporter.write_line(line, yellow=True, bold=True)
+
+
+MISSING_TOOLS = {  # what a missing module or program skips, and how to get it
+    "torch": ("reference comparisons with PyTorch", "pip install torch"),
+    "dot": ("tests that render drawings", "apt-get install graphviz"),
+    "graphviz": ("tests that render drawings", 'pip install "chainrule[viz]"'),
+    "matplotlib": ("tests of plots", 'pip install "chainrule[plot]"'),
+    "sklearn": ("tests", 'pip install "chainrule[data]"'),
+    "safetensors": ("tests", 'pip install "chainrule[safetensors]"'),
+    "tqdm": ("tests", 'pip install "chainrule[progress]"'),
+}
+
+
+def skipped_for_missing_tools(reports) -> list[str]:
+    """``"torch not installed: 559 reference comparisons with PyTorch skipped (pip install torch)"`` and the like."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        imported = re.search(r"could not import '([\w.]+)'", reason)
+        if imported:
+            missing = imported.group(1).split(".")[0]
+        elif "dot program" in reason:
+            missing = "dot"
+        else:
+            continue
+        counts[missing] = counts.get(missing, 0) + 1
+    lines = []
+    for missing, count in sorted(counts.items()):
+        what, fix = MISSING_TOOLS.get(missing, ("tests", f"pip install {missing}"))
+        lines.append(f"{missing} not installed: {count} {what} skipped ({fix})")
+    return lines

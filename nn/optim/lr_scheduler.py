@@ -56,6 +56,10 @@ class LRScheduler:
         return {k: v for k, v in self.__dict__.items() if k != "optimizer"}
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        missing = sorted(set(self.state_dict()) - set(state_dict)) if isinstance(state_dict, dict) else None
+        if missing is None or missing:
+            got = f"a dict without {missing}" if missing else type(state_dict).__name__
+            raise ValueError(f"{type(self).__name__}.load_state_dict expects the dict its state_dict() gives; got {got}")
         self.__dict__.update(state_dict)
 
     def _current_lrs(self) -> list[float]:
@@ -236,5 +240,9 @@ class ReduceLROnPlateau(LRScheduler):
                 group["lr"] = new_lr
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        missing = sorted(set(self.state_dict()) - set(state_dict)) if isinstance(state_dict, dict) else None
+        if missing is None or missing:
+            got = f"a dict without {missing}" if missing else type(state_dict).__name__
+            raise ValueError(f"{type(self).__name__}.load_state_dict expects the dict its state_dict() gives; got {got}")
         self.__dict__.update(state_dict)
         self._init_is_better(self.mode, self.threshold, self.threshold_mode)

@@ -160,7 +160,14 @@ class Optimizer:
 
         Arrays are copied in each parameter's dtype; everything is checked before anything changes.
         """
+        if not isinstance(state_dict, dict) or not {"state", "param_groups"} <= set(state_dict):
+            raise TypeError("optimizer.load_state_dict expects the dict optimizer.state_dict() gives, with 'state' and "
+                            f"'param_groups'; got {type(state_dict).__name__}")
         saved_groups = state_dict["param_groups"]
+        for group, saved in zip(self.param_groups, saved_groups):
+            if set(saved) != set(group):
+                raise ValueError(f"loaded state dict's param group has the hyper-parameters {sorted(saved)}, but this "
+                                 f"{type(self).__name__}'s are {sorted(group)}: it was saved by another optimizer class")
         if len(saved_groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(self.param_groups, saved_groups)):

@@ -41,16 +41,18 @@ def _no_show(monkeypatch):
 
 
 def rebuild(checkpoint_path):
-    """A fresh model from the checkpoint's configuration and weights, and the validation data it saw."""
+    """A fresh model from the checkpoint's configuration and weights, and the raw validation data it saw.
+
+    The model standardises its inputs itself: nothing but the checkpoint is needed to use it.
+    """
     ckpt = nn.load(checkpoint_path)
     cfg = ckpt["config"]
     autograd.set_default_dtype(cfg["dtype"])
-    model = nn.MLP(cfg["in_features"], list(cfg["hidden"]), cfg["out_features"],
-                   activation=cli.ACTIVATIONS[cfg["activation"]])
+    model = cli.build_model(cfg)
     model.load_state_dict(ckpt["model"])
     X, y = cli.load_data(cfg["dataset"], cfg["samples"], cfg["noise"], cfg["seed"])
     _, _, X_val, y_val = cli.split(X, y, cfg["val_fraction"], cfg["seed"])
-    return ckpt, model, (X_val - ckpt["mean"]) / ckpt["std"], y_val
+    return ckpt, model, X_val, y_val
 
 
 def test_help_works():
@@ -73,8 +75,9 @@ def test_train_writes_checkpoint_plots_and_graph_that_load_back(tmp_path):
                      "--out", str(out), cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "validation loss" in result.stdout and "wrote" in result.stdout
-    assert result.stderr == ""  # not a terminal: no progress bar in logs
-    for name in ("loss.png", "decision_boundary.png"):
+    # not a terminal: no progress bar in logs; at most a note that the drawing was not rendered
+    assert [line for line in result.stderr.splitlines() if not line.startswith("note: graph.svg was not rendered")] == []
+    for name in ("loss.png", "decision_boundary.png", "diagnostics.png"):
         data = (out / name).read_bytes()
         assert data.startswith(PNG_MAGIC)
         image = matplotlib.image.imread(out / name)
@@ -121,12 +124,99 @@ def test_every_dataset_trains_in_process(dataset, tmp_path, capsys):
 def test_bad_arguments_exit_with_a_message(tmp_path):
     result = run_cli("train", "--dataset", "mnist", cwd=tmp_path)
     assert result.returncode == 2 and "invalid choice: 'mnist'" in result.stderr
-    with pytest.raises(SystemExit, match="--epochs must be positive"):
-        cli.main(["train", "--epochs", "0", "--out", str(tmp_path / "x")])
-    with pytest.raises(SystemExit, match="--val-fraction"):
-        cli.main(["train", "--val-fraction", "1.5", "--out", str(tmp_path / "x")])
     with pytest.raises(SystemExit):
         cli.main([])
+
+
+BAD_VALUES = [
+    (["--lr", "-1"], "argument --lr: expected a finite positive number, got -1"),
+    (["--lr", "nan"], "argument --lr: expected a finite positive number, got nan"),
+    (["--lr", "fast"], "argument --lr: expected a finite positive number, got 'fast'"),
+    (["--weight-decay", "-1"], "argument --weight-decay: expected a finite number ≥ 0, got -1"),
+    (["--noise", "-5"], "argument --noise: expected a finite number ≥ 0, got -5"),
+    (["--samples", "1"], "argument --samples: expected at least 10, got 1"),
+    (["--seed", "-1"], "argument --seed: expected a non-negative integer, got -1"),
+    (["--epochs", "0"], "argument --epochs: expected a positive integer, got 0"),
+    (["--batch-size", "0"], "argument --batch-size: expected a positive integer, got 0"),
+    (["--hidden", "8", "0"], "argument --hidden: expected a positive integer, got 0"),
+    (["--val-fraction", "1.5"], "argument --val-fraction: expected a number between 0 and 1, got 1.5"),
+    (["--out", "FILE"], "exists and is not a folder"),
+    (["--out", "/dev/null"], "argument --out: /dev/null exists and is not a folder"),
+    (["--out", "/proc/chainrule-run"], "argument --out: cannot write in /proc/chainrule-run"),
+    (["--out", "/proc/self"], "argument --out: cannot write in /proc/self"),
+    (["--resume", "MISSING"], "argument --resume: "),
+]
+
+
+@pytest.mark.parametrize(("options", "message"), BAD_VALUES, ids=[" ".join(o) for o, _ in BAD_VALUES])
+def test_every_bad_value_is_a_usage_error_naming_the_flag_before_training(options, message, tmp_path, capsys,
+                                                                          monkeypatch):
+    if any(o.startswith(("/proc", "/dev")) for o in options) and not os.path.isdir("/proc/self"):
+        pytest.skip("no /proc here")
+    options = [str(tmp_path / "a-file") if o == "FILE" else str(tmp_path / "none.npz") if o == "MISSING" else o
+               for o in options]
+    (tmp_path / "a-file").write_text("not a folder")
+    monkeypatch.setattr(cli, "fit", lambda *a, **k: pytest.fail("training started"))
+    with pytest.raises(SystemExit) as exit_:
+        cli.main(["train", *options] if "--out" in options else ["train", *options, "--out", str(tmp_path / "run")])
+    assert exit_.value.code == 2
+    err = capsys.readouterr().err
+    assert message in err and "usage: python -m nn train" in err and "Traceback" not in err
+
+
+@pytest.mark.skipif(not hasattr(os, "geteuid") or os.geteuid() == 0, reason="root may write in any folder")
+def test_an_unwritable_output_folder_is_found_before_training(tmp_path, capsys, monkeypatch):
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    monkeypatch.setattr(cli, "fit", lambda *a, **k: pytest.fail("training started"))
+    try:
+        with pytest.raises(SystemExit) as exit_:
+            cli.main(["train", "--out", str(locked / "run")])
+    finally:
+        locked.chmod(0o700)
+    assert exit_.value.code == 2 and "argument --out: cannot write in" in capsys.readouterr().err
+
+
+def test_resume_continues_exactly_and_the_saved_model_takes_raw_inputs(tmp_path, capsys):
+    common = ["train", "--samples", "200", "--hidden", "8", "--no-progress", "--dtype", "float64"]
+    assert cli.main([*common, "--epochs", "4", "--out", str(tmp_path / "full")]) == 0
+    assert cli.main([*common, "--epochs", "2", "--out", str(tmp_path / "half")]) == 0
+    half = tmp_path / "half" / "checkpoint.npz"
+    assert cli.main([*common, "--epochs", "4", "--out", str(tmp_path / "half"), "--resume", str(half)]) == 0
+    full, resumed = nn.load(tmp_path / "full" / "checkpoint.npz"), nn.load(half)
+    assert resumed["epoch"] == full["epoch"] == 4
+    for key, value in full["model"].items():
+        np.testing.assert_array_equal(resumed["model"][key], value, err_msg=key)  # bitwise
+    np.testing.assert_array_equal(resumed["history"]["step_losses"], full["history"]["step_losses"])
+    # a CLI checkpoint is a training checkpoint that fit resumes, and its model standardises raw inputs
+    ckpt, model, X_val, y_val = rebuild(half)
+    assert isinstance(model[0], nn.preprocessing.Standardize) and "0.mean" in ckpt["model"]
+    again = evaluate(model, nn.CrossEntropyLoss(), DataLoader(TensorDataset(X_val, y_val), batch_size=64))
+    assert again["accuracy"] == ckpt["metrics"]["val_accuracy"]
+    # resuming with other options is refused, naming them
+    with pytest.raises(SystemExit):
+        cli.main([*common, "--epochs", "5", "--lr", "0.5", "--out", str(tmp_path / "half"), "--resume", str(half)])
+    assert "trained with --lr 0.001; pass the same options" in capsys.readouterr().err
+
+
+def test_the_default_learning_rate_is_the_optimizers_own():
+    for name, cls in cli.OPTIMIZERS.items():
+        model = nn.Linear(1, 1)
+        assert cli.default_lr(name) == cls(model.parameters()).param_groups[0]["lr"]
+
+
+def test_a_graphviz_failure_is_a_note_not_a_traceback(tmp_path, capsys, monkeypatch):
+    from autograd import viz
+
+    def missing(*args, **kwargs):
+        raise viz.GraphvizMissingError("the graphviz Python package is not installed", "digraph {}")
+
+    monkeypatch.setattr(viz, "draw", missing)
+    status = cli.main(["train", "--epochs", "1", "--samples", "50", "--no-progress", "--out", str(tmp_path)])
+    err = capsys.readouterr().err
+    assert status == 0 and "the graphviz Python package is not installed" in err and "Traceback" not in err
+    assert (tmp_path / "graph.dot").exists() and not (tmp_path / "graph.svg").exists()
 
 
 def test_plot_history_draws_the_recorded_values():

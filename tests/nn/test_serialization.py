@@ -7,7 +7,9 @@ import os
 import pickle
 import stat
 import struct
+import subprocess
 import sys
+import time
 import tracemalloc
 import zipfile
 
@@ -23,6 +25,8 @@ import nn
 from nn import CheckpointError, serialization
 from nn.data import DataLoader, TensorDataset
 from nn.optim import Adam
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 META = {"format": "chainrule-checkpoint", "version": 1, "root": {"array": "arr_0"}}
 
@@ -417,12 +421,116 @@ def test_max_bytes_is_checked_before_reading(tmp_path):
     tracemalloc.start()
     try:
         with pytest.raises(CheckpointError, match="max_bytes=1048576"):
-            nn.load(path, max_bytes=2**20)
+            nn.load(path, max_bytes=2**20, max_ratio=None)
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
     assert peak < 2**20
-    assert nn.load(path)["w"].shape == (2**21,)
+    assert nn.load(path, max_ratio=None)["w"].shape == (2**21,)
+
+
+def test_a_small_file_cannot_demand_much_memory(tmp_path):
+    """Failure 2: a few-KiB .npz claiming 64 MiB was read by default; the file's size now bounds what it may allocate."""
+    path = tmp_path / "bomb.npz"
+    nn.save({"w": np.zeros(2**23)}, path, compress=True)  # deflate's best ratio, about 1000:1
+    size = path.stat().st_size
+    assert size < 2**17
+    tracemalloc.start()
+    try:
+        with pytest.raises(CheckpointError, match=rf"max_ratio=100 times the file's {size} bytes"):
+            nn.load(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 2**20
+    assert serialization.MAX_BYTES < 2**33  # the absolute default is lower than the 8 GiB it was
+    assert nn.load(path, max_ratio=None)["w"].shape == (2**23,)
+    ordinary = tmp_path / "weights.npz"  # real weights are nowhere near the limit, compressed or not
+    weights = {"w": np.random.default_rng(0).normal(size=(256, 256)).astype(np.float32)}
+    for compress in (False, True):
+        nn.save(weights, ordinary, compress=compress)
+        _same(weights, nn.load(ordinary))
+
+
+def test_running_out_of_memory_is_a_checkpoint_error(tmp_path, monkeypatch):
+    path = tmp_path / "ckpt.npz"
+    nn.save({"w": np.ones(10)}, path)
+
+    def exhausted(*args, **kwargs):
+        raise MemoryError("Unable to allocate 1.00 GiB")
+
+    monkeypatch.setattr(npy, "read_array", exhausted)
+    with pytest.raises(CheckpointError, match=r"not enough memory.*1\.00 GiB"):
+        nn.load(path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="FIFOs are POSIX")
+def test_a_fifo_is_refused_at_once_without_being_opened(tmp_path):
+    """Failure 5: nn.load on a FIFO waited forever for a writer."""
+    fifo = tmp_path / "ckpt.npz"
+    os.mkfifo(fifo)
+    code = f"import nn\ntry:\n    nn.load({str(fifo)!r})\nexcept nn.CheckpointError as e:\n    print(e)"
+    env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, env=env)
+    assert "FIFO" in result.stdout and "only regular files are read" in result.stdout, result.stderr
+
+
+@pytest.mark.parametrize("where", ["directory", "device"])
+def test_directories_and_devices_are_refused(tmp_path, where):
+    path = tmp_path if where == "directory" else "/dev/null"
+    if where == "device" and not os.path.exists(path):
+        pytest.skip("no /dev/null here")
+    with pytest.raises(CheckpointError, match=f"this is a {where}"):
+        nn.load(path)
+    with pytest.raises((IsADirectoryError, ValueError)):
+        nn.save({"w": np.ones(2)}, path)
+
+
+def test_temporary_files_of_killed_saves_are_removed_by_the_next_save(tmp_path):
+    """Failure 3: each save killed mid-write left its temporary file behind for ever."""
+    path = tmp_path / "ckpt.npz"
+    code = ("import os, time, numpy as np, nn\n"
+            "os.fsync = lambda fd: time.sleep(60)  # stall once the data is written\n"
+            f"nn.save({{'w': np.ones(2**18)}}, {str(path)!r})")
+    env = {**os.environ, "PYTHONPATH": ROOT + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    for _ in range(2):
+        process = subprocess.Popen([sys.executable, "-c", code], env=env)
+        try:
+            for _ in range(600):
+                if any(name.endswith(".tmp") and os.path.getsize(tmp_path / name) > 2**20
+                       for name in os.listdir(tmp_path)):
+                    break
+                time.sleep(0.05)
+        finally:
+            process.kill()
+            process.wait()
+    left = [name for name in os.listdir(tmp_path) if name.endswith(".tmp")]
+    assert len(left) == 1  # the second save removed what the first kill left; the second kill left this one
+    live = tmp_path / f".ckpt.npz.{os.getpid()}-0123456789ab.tmp"  # a save in progress in a live process
+    live.write_bytes(b"x")
+    other = tmp_path / f".other.npz.{process.pid}-0123456789ab.tmp"  # another target's
+    other.write_bytes(b"x")
+    nn.save({"w": np.zeros(3)}, path)
+    assert sorted(os.listdir(tmp_path)) == sorted(["ckpt.npz", live.name, other.name])
+    _same({"w": np.zeros(3)}, nn.load(path))
+
+
+@pytest.mark.skipif(not hasattr(os, "symlink"), reason="no symbolic links")
+def test_saving_to_a_symlink_writes_the_file_it_points_to(tmp_path):
+    """Failure 5: saving to a symlinked path replaced the link with a file."""
+    (tmp_path / "store").mkdir()
+    target = tmp_path / "store" / "real.npz"
+    nn.save({"w": np.ones(2)}, target)
+    link = tmp_path / "latest.npz"
+    link.symlink_to(target)
+    nn.save({"w": np.zeros(2)}, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    _same({"w": np.zeros(2)}, nn.load(target))
+    assert sorted(os.listdir(tmp_path)) == ["latest.npz", "store"] and os.listdir(tmp_path / "store") == ["real.npz"]
+    dangling = tmp_path / "new.npz"
+    dangling.symlink_to(tmp_path / "store" / "new.npz")
+    nn.save({"w": np.ones(1)}, dangling)
+    assert dangling.is_symlink() and (tmp_path / "store" / "new.npz").is_file()
 
 
 def test_a_missing_file_is_file_not_found(tmp_path):

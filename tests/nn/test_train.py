@@ -354,7 +354,26 @@ def test_progress_bar_on_a_terminal_only_and_fit_works_without_tqdm(monkeypatch,
     monkeypatch.setitem(sys.modules, "tqdm", None)
     monkeypatch.setitem(sys.modules, "tqdm.auto", None)
     history = fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), train, epochs=1)
-    assert history.epochs == 1 and terminal.getvalue() == ""
+    # without tqdm a terminal still gets a plain progress line, and one note on what to install
+    shown = terminal.getvalue()
+    assert history.epochs == 1 and shown.count('chainrule[progress]') == 1
+    assert f"epoch 1/1: {len(train)}/{len(train)} steps, loss=" in shown
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal: nothing at all
+    fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), train, epochs=1)
+    assert sys.stderr.getvalue() == ""
+
+
+def test_in_jupyter_the_bar_shows_although_stderr_is_no_terminal(monkeypatch):
+    tqdm_auto = pytest.importorskip("tqdm.auto")
+    from nn.progress import progress_bar
+
+    assert progress_bar(True, 10, 0).disable  # a pipe: tqdm switches itself off
+    monkeypatch.setitem(sys.modules, "ipykernel.zmqshell", object())  # what a Jupyter kernel has imported
+    bar = progress_bar(True, 10, 0)
+    try:
+        assert isinstance(bar, tqdm_auto.tqdm) and not bar.disable
+    finally:
+        bar.close()
 
 
 def test_callbacks_see_every_step_and_epoch():
