@@ -183,7 +183,7 @@ def split(X: np.ndarray, y: np.ndarray, val_fraction: float, seed: int) -> tuple
 
 
 def _write_graph(model: Module, loss_fn: Any, X: np.ndarray, y: np.ndarray, out: str) -> list[str]:
-    """The graph of the loss of a 4-example batch as DOT, and as SVG when Graphviz exists.
+    """The graph of the loss of a 4-example batch as DOT, as a backward-pass stepper page, and as SVG when Graphviz exists.
 
     The parameters' gradients shown are those of this loss (backward keeps the graph to draw it).
     """
@@ -195,9 +195,10 @@ def _write_graph(model: Module, loss_fn: Any, X: np.ndarray, y: np.ndarray, out:
     model.zero_grad()
     loss = loss_fn(model(Tensor(X[:4])), Tensor(y[:4]))
     loss.backward(retain_graph=True)
-    written = [os.path.join(out, "graph.dot")]
+    written = [os.path.join(out, "graph.dot"), os.path.join(out, "backward.html")]
     with open(written[0], "w", encoding="utf-8") as f:
         f.write(viz.to_dot(loss, model))
+    viz.explain_html(loss, written[1], params=model)  # the backward pass, stepped in a browser
     try:
         svg = viz.draw(loss, model).pipe(format="svg")
     except (viz.GraphvizMissingError, ImportError, OSError, RuntimeError) as e:
@@ -205,7 +206,7 @@ def _write_graph(model: Module, loss_fn: Any, X: np.ndarray, y: np.ndarray, out:
         print(f"note: graph.svg was not rendered: {reason}", file=sys.stderr)
         return written
     written.append(os.path.join(out, "graph.svg"))
-    with open(written[1], "wb") as f:
+    with open(written[-1], "wb") as f:
         f.write(svg)
     return written
 

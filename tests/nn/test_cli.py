@@ -1,6 +1,7 @@
 """The command line (``python -m nn train``) and the pictures it draws (``nn.plot``)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -83,6 +84,8 @@ def test_train_writes_checkpoint_plots_and_graph_that_load_back(tmp_path):
         image = matplotlib.image.imread(out / name)
         assert image.ndim == 3 and min(image.shape[:2]) > 100
     assert (out / "graph.dot").read_text().startswith("digraph")
+    page = (out / "backward.html").read_text()
+    assert page.startswith("<!DOCTYPE html>") and not re.search(r"(src|href)=[\"']?https?:", page)  # self-contained
     if shutil.which("dot") and pytest.importorskip("graphviz"):
         assert b"<svg" in (out / "graph.svg").read_bytes()
 
