@@ -1,6 +1,6 @@
 """chainrule's neural-network library, with PyTorch's habits, on the ``autograd`` engine."""
 
-from . import data, datasets, functional, init, optim, utils
+from . import data, datasets, functional, init, optim, transforms, utils
 from .activations import (
     ELU,
     GELU,
@@ -33,3 +33,4 @@ __all__ = [
     "Softplus", "Softsign", "Swish", "Tanh", "data", "datasets", "evaluate", "fit", "functional", "init", "load",
     "optim", "save", "utils",
 ]
+__all__ += ["transforms"]
