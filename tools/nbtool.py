@@ -80,6 +80,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "refresh":
         # the kernel imports the working tree's packages, wherever the notebook's folder is
         os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [str(Path.cwd()), os.environ.get("PYTHONPATH")]))
+        for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+            os.environ.setdefault(var, "1")  # small matrices: one BLAS thread is as fast, and sums in a fixed order
         for path in args.notebooks:
             print(f"executing {path}", flush=True)
             refresh(path)
