@@ -23,7 +23,7 @@ import nbformat
 
 KEY = "chainrule"  # the notebook-metadata namespace this tool writes
 # an absolute path of this machine: under a home, a virtual environment, site-packages or a temporary folder
-MACHINE_PATH = re.compile(r"(/(home|Users|work|tmp|root|opt|usr)/[\w.-]+)|site-packages|[A-Za-z]:\\\\")
+MACHINE_PATH = re.compile(r"(/(home|Users|work|tmp|root|opt|usr)/[\w.-]+)|site-packages|\b[A-Za-z]:\\\w")
 
 
 def source_hash(nb: nbformat.NotebookNode) -> str:
