@@ -2,7 +2,20 @@
 
 from autograd._version import distribution_version
 
-from . import callbacks, checkpoint, data, datasets, diagnostics, functional, init, metrics, optim, preprocessing, utils
+from . import (
+    callbacks,
+    checkpoint,
+    data,
+    datasets,
+    diagnostics,
+    functional,
+    init,
+    metrics,
+    optim,
+    preprocessing,
+    transforms,
+    utils,
+)
 from .activations import (
     CELU,
     ELU,
@@ -46,5 +59,5 @@ __all__ = [
     "LogSigmoid", "LogSoftmax", "MSELoss", "Mish", "Module", "ModuleList", "NLLLoss", "PReLU", "Parameter", "ReLU",
     "ReLU6", "Sequential", "SiLU", "Sigmoid", "Sign", "Softmax", "Softmin", "Softplus", "Softsign", "Standardize",
     "Step", "Swish", "Tanh", "Threshold", "callbacks", "checkpoint", "data", "datasets", "diagnostics", "evaluate",
-    "fit", "functional", "init", "load", "metrics", "optim", "preprocessing", "save", "utils",
+    "fit", "functional", "init", "load", "metrics", "optim", "preprocessing", "save", "transforms", "utils",
 ]

@@ -119,18 +119,29 @@ def _make_activation(activation: Callable[[], Module] | Module) -> Module:
 
 
 class Dropout(Module):
-    """Inverted dropout: in training each unit is zeroed with probability p and the rest scaled by 1/(1 − p)"""
+    """Dropout: in training each unit is zeroed with probability p.
 
-    def __init__(self, p: float = 0.5) -> None:
+    ``inverted=True`` (PyTorch's form, the default) scales the kept units by 1/(1 − p) in training and leaves
+    evaluation alone; ``inverted=False`` is the lecture notes' form, which keeps the units unscaled in training
+    and multiplies by (1 − p) at test time (the same as scaling the next layer's weights by 1 − p). Both give
+    every unit the same expected value in training as in evaluation.
+    """
+
+    def __init__(self, p: float = 0.5, inverted: bool = True) -> None:
         super().__init__()
         F._check_probability(p)
-        self.p = p
+        if not isinstance(inverted, bool):
+            raise TypeError(f"Dropout: inverted must be a bool, got {type(inverted).__name__}")
+        self.p, self.inverted = p, inverted
 
     def forward(self, x: Any) -> Tensor:
-        return F.dropout(x, self.p, self.training)
+        if self.inverted:
+            return F.dropout(x, self.p, self.training)
+        # the notes' form: (1 − p) undoes inverted dropout's 1/(1 − p) in training and is the test-time scale
+        return F.dropout(x, self.p, self.training) * (1.0 - self.p)
 
     def extra_repr(self) -> str:
-        return f"p={self.p}, inplace=False"
+        return f"p={self.p}, inplace=False" + ("" if self.inverted else ", inverted=False")
 
 
 class GaussianNoise(Module):

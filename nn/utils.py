@@ -1,4 +1,4 @@
-"""Gradient clipping and weight penalties (regularisers added to the loss)."""
+"""Gradient clipping, weight penalties (regularisers added to the loss) and the max-norm weight constraint."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from autograd import Tensor
 
 from .module import Module
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty"]
+__all__ = ["clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty", "max_norm_"]
 
 
 def _tensors(parameters: Module | Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -87,3 +87,36 @@ def l2_penalty(parameters: Module | Tensor | Iterable[Tensor]) -> Tensor:
         return autograd.tensor(0.0)
     return sum((t * t).sum() for t in tensors)
 
+
+
+def max_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, dim: int = 0, norm_type: float = 2.0) -> None:
+    """Max-norm constraint, in place: rescale each slice ``w.select(dim, i)`` whose norm exceeds ``max_norm`` to it.
+
+    With ``dim=0`` a ``Linear`` weight's slices are its rows, each unit's incoming weights; the rule and the
+    factor max_norm/(‖wᵢ‖ + 10⁻⁷) are ``torch.renorm``'s. Call it after each optimizer step.
+
+    >>> import autograd, nn
+    >>> w = nn.Parameter(autograd.tensor([[3.0, 4.0], [0.3, 0.4]]))
+    >>> nn.utils.max_norm_(w, max_norm=1.0)
+    >>> w.numpy().round(4)
+    array([[0.6, 0.8],
+           [0.3, 0.4]], dtype=float32)
+    """
+    if isinstance(parameters, Module):
+        raise TypeError("max_norm_ takes weight tensors, not a Module: a Module's biases are not constrained "
+                        "(pass e.g. [layer.weight for layer in model if isinstance(layer, nn.Linear)])")
+    if not max_norm >= 0:
+        raise ValueError(f"max_norm_: max_norm must be non-negative, got {max_norm}")
+    norm_type = float(norm_type)
+    if not norm_type > 0:
+        raise ValueError(f"max_norm_: norm_type must be positive, got {norm_type}")
+    for w in _tensors(parameters):
+        if w.ndim == 0:
+            raise ValueError("max_norm_: a 0-d tensor has no slices to constrain")
+        if not -w.ndim <= dim < w.ndim:
+            raise IndexError(f"max_norm_: dim {dim} out of range for a {w.ndim}-d tensor")
+        d = dim % w.ndim
+        rows = np.moveaxis(w.data, d, 0).reshape(w.shape[d], -1).astype(np.float64)
+        norms = np.linalg.norm(rows, ord=norm_type, axis=1)
+        scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
+        w.data = (w.data * scale.reshape([-1 if i == d else 1 for i in range(w.ndim)])).astype(w.dtype, copy=False)

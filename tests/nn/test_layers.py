@@ -353,3 +353,39 @@ def test_fused_backward_on_arrays_equals_backward_on_tensors(rng, name):
         assert (a is None) == (t is None)
         if a is not None:
             np.testing.assert_allclose(a.data, t.data, rtol=1e-12, atol=1e-14)
+
+
+@pytest.mark.parametrize("p", [0.0, 0.25, 0.5, 1.0])
+def test_dropout_notes_form_scales_at_test_time(p):
+    """The notes' dropout: kept units unscaled in training, everything times (1 − p) in evaluation."""
+    autograd.manual_seed(1)
+    layer = nn.Dropout(p, inverted=False)
+    x = autograd.tensor(np.full((300, 100), 2.0), requires_grad=True)
+    y = layer(x)
+    kept = y.data != 0
+    np.testing.assert_array_equal(y.data[kept], 2.0)
+    assert kept.mean() == pytest.approx(1 - p, abs=0.01)
+    y.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, kept.astype(float))
+    layer.eval()
+    np.testing.assert_allclose(layer(x).data, 2.0 * (1 - p))
+    assert repr(layer) == f"Dropout(p={p}, inplace=False, inverted=False)"
+
+
+def test_dropout_forms_agree_in_expectation_and_on_the_mask():
+    """Same seed, same mask: the notes' output is the inverted one times (1 − p); both means equal the eval output."""
+    x = autograd.tensor(np.random.default_rng(0).uniform(1, 2, size=(2000, 50)))
+    inverted, notes = nn.Dropout(0.4), nn.Dropout(0.4, inverted=False)
+    autograd.manual_seed(7)
+    a = inverted(x).data
+    autograd.manual_seed(7)
+    b = notes(x).data
+    np.testing.assert_allclose(b, a * 0.6)
+    inverted.eval(), notes.eval()
+    for train_out, layer in ((a, inverted), (b, notes)):
+        np.testing.assert_allclose(train_out.mean(0), layer(x).data.mean(0), rtol=0.05)
+
+
+def test_dropout_inverted_must_be_a_bool():
+    with pytest.raises(TypeError, match="inverted must be a bool"):
+        nn.Dropout(0.5, inverted="no")

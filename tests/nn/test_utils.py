@@ -85,3 +85,36 @@ def test_penalty_of_one_tensor_or_none():
     assert l2_penalty(w).item() == 25.0
     assert l2_penalty([]).item() == 0.0
     assert l2_penalty(w).dtype == np.float32
+
+
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@pytest.mark.parametrize("norm_type", [2.0, 1.0, 3.0])
+def test_max_norm_matches_torch_renorm(dim, norm_type, rng):
+    torch = pytest.importorskip("torch")
+    w = nn.Parameter(rng.normal(size=(5, 4)) * 2)
+    expected = torch.renorm(torch.tensor(w.data.copy()), norm_type, dim, 1.5).numpy()
+    nn.utils.max_norm_(w, 1.5, dim=dim, norm_type=norm_type)
+    np.testing.assert_allclose(w.data, expected, rtol=1e-12)
+
+
+def test_max_norm_by_hand_keeps_short_rows_and_dtype():
+    w = nn.Parameter(np.array([[3.0, 4.0], [0.3, 0.4], [0.0, 0.0]], dtype=np.float32))
+    b = nn.Parameter(np.array([10.0, 0.1]))
+    nn.utils.max_norm_([w, b], max_norm=1.0)
+    np.testing.assert_allclose(w.data, [[0.6, 0.8], [0.3, 0.4], [0.0, 0.0]], rtol=1e-6)
+    np.testing.assert_allclose(b.data, [1.0, 0.1], rtol=1e-6)  # 1-d: each element is its own slice
+    assert w.dtype == np.float32
+
+
+def test_max_norm_rejects_bad_input():
+    w = nn.Parameter(np.ones((2, 2)))
+    with pytest.raises(TypeError, match="not a Module"):
+        nn.utils.max_norm_(nn.Linear(2, 2), 1.0)
+    with pytest.raises(ValueError, match="max_norm must be non-negative"):
+        nn.utils.max_norm_(w, -1.0)
+    with pytest.raises(ValueError, match="norm_type must be positive"):
+        nn.utils.max_norm_(w, 1.0, norm_type=0)
+    with pytest.raises(IndexError, match="dim 2 out of range"):
+        nn.utils.max_norm_(w, 1.0, dim=2)
+    with pytest.raises(ValueError, match="0-d"):
+        nn.utils.max_norm_(nn.Parameter(np.array(3.0)), 1.0)
