@@ -213,7 +213,8 @@ def test_a_graphviz_failure_is_a_note_not_a_traceback(tmp_path, capsys, monkeypa
     from autograd import viz
 
     def missing(*args, **kwargs):
-        raise viz.GraphvizMissingError("the graphviz Python package is not installed", "digraph {}")
+        raise viz.GraphvizMissingError("the graphviz Python package is not installed",
+                                       'install it with pip install "chainrule[viz]"', "digraph {}")
 
     monkeypatch.setattr(viz, "draw", missing)
     status = cli.main(["train", "--epochs", "1", "--samples", "50", "--no-progress", "--out", str(tmp_path)])
