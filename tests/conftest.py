@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, settings
 import autograd
 from autograd.grad_mode import state
 
+# The notebooks' kernels inherit this: with pytest's workers on every core, BLAS threads would only contend
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 settings.register_profile("ci", max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("dev", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 settings.register_profile("thorough", max_examples=300, deadline=None,
