@@ -60,7 +60,7 @@ def _check(op: str, x_shape: tuple[int, ...], index: np.ndarray, axis: int,
 
 
 class Gather(Function):
-    """y[i][j] = x[index[i][j]][j] (along dim 0);  ∂L/∂x scatter-adds the gradient back to the gathered places"""
+    """``y[i][j] = x[index[i][j]][j]`` (along dim 0);  ∂L/∂x scatter-adds the gradient back to the gathered places"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, coords: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -73,7 +73,7 @@ class Gather(Function):
 
 
 class ScatterAdd(Function):
-    """y = x with y[index[i][j]][j] += src[i][j];  ∂L/∂x = G, ∂L/∂src = G gathered at index"""
+    """y = x with ``y[index[i][j]][j] += src[i][j]``;  ∂L/∂x = G, ∂L/∂src = G gathered at index"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -88,7 +88,7 @@ class ScatterAdd(Function):
 
 
 class Scatter(Function):
-    """y = x with y[index[i][j]][j] = src[i][j];  ∂L/∂x = G zeroed where written, ∂L/∂src = G gathered at index"""
+    """y = x with ``y[index[i][j]][j] = src[i][j]``;  ∂L/∂x = G zeroed where written, ∂L/∂src = G gathered at index"""
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...]) -> np.ndarray:
@@ -119,7 +119,7 @@ def _scalar_case(x: Tensor, dim: int | None, axis: int | None, index: Any, op: s
 
 
 def gather(x: Any, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
-    """out[i][j][k] = x[index[i][j][k]][j][k] for dim 0 (likewise for the others); out has index's shape.
+    """``out[i][j][k] = x[index[i][j][k]][j][k]`` for dim 0 (likewise for the others); out has index's shape.
 
     >>> import numpy as np, autograd
     >>> x = autograd.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]), requires_grad=True)
@@ -161,7 +161,7 @@ def _scatter(fn: type[Function], op: str, x: Any, dim: int | None, axis: int | N
 
 def scatter_add(x: Any, dim: int | None = None, index: Any = None, src: Any = None, *,
                 axis: int | None = None) -> Tensor:
-    """A copy of ``x`` with out[index[i][j]][j] += src[i][j] (dim 0); repeated indices add up."""
+    """A copy of ``x`` with ``out[index[i][j]][j] += src[i][j]`` (dim 0); repeated indices add up."""
     if src is None:
         raise TypeError("scatter_add() missing the argument: src")
     return _scatter(ScatterAdd, "scatter_add", x, dim, axis, index, _tensor(src))
@@ -169,7 +169,7 @@ def scatter_add(x: Any, dim: int | None = None, index: Any = None, src: Any = No
 
 def scatter(x: Any, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
             axis: int | None = None) -> Tensor:
-    """A copy of ``x`` with out[index[i][j]][j] = src[i][j] (dim 0); ``src`` may be a number (or ``value=``).
+    """A copy of ``x`` with ``out[index[i][j]][j] = src[i][j]`` (dim 0); ``src`` may be a number (or ``value=``).
 
     Where an index repeats, which write wins is unspecified, as in PyTorch.
     """
