@@ -182,7 +182,7 @@ def train(args: argparse.Namespace) -> int:
     lr = default_lr if args.lr is None else args.lr
     optimizer = optimizer_class(model.parameters(), lr=lr, weight_decay=args.weight_decay)
     loss_fn = CrossEntropyLoss()
-    n_params = sum(p.size for p in model.parameters())
+    n_params = sum(p.numel() for p in model.parameters())
     widths = " → ".join(str(w) for w in [X.shape[1], *args.hidden, n_classes])
     print(f"{args.dataset}: {len(X_train)} training and {len(X_val)} validation examples; MLP {widths} "
           f"({n_params:,} parameters, {args.activation}); {args.optimizer} lr={lr:g}; {args.epochs} epochs of "

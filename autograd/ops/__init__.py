@@ -5,9 +5,11 @@ from .elementwise import (
                           add,
                           cast,
                           clip,
+                          clone,
                           cos,
                           div,
                           eq,
+                          erf,
                           exp,
                           expm1,
                           ge,
@@ -33,7 +35,22 @@ from .elementwise import (
 )
 from .indexing import getitem
 from .linalg import dot, matmul, outer
-from .reduce import argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .reduce import (
+                          amax,
+                          amin,
+                          argmax,
+                          argmin,
+                          logsumexp,
+                          max,
+                          mean,
+                          min,
+                          prod,
+                          std,
+                          std_mean,
+                          sum,
+                          var,
+                          var_mean,
+)
 from .shape import (
                           broadcast_to,
                           cat,
@@ -52,9 +69,10 @@ from .shape import (
 )
 
 __all__ = [
-    "abs", "add", "argmax", "argmin", "broadcast_to", "cast", "cat", "clip", "concatenate", "cos", "div", "dot",
-    "eq", "exp", "expand", "expm1", "flatten", "ge", "getitem", "gt", "le", "log", "log1p", "logsumexp", "lt",
+    "abs", "add", "amax", "amin", "argmax", "argmin", "broadcast_to", "cast", "cat", "clip", "clone", "concatenate",
+    "cos", "div", "dot", "eq", "erf", "exp", "expand", "expm1", "flatten", "ge", "getitem", "gt", "le", "log", "log1p",
+    "logsumexp", "lt",
     "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne", "neg", "outer", "pad", "permute", "pow",
-    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "split", "sqrt", "squeeze", "stack", "std", "sub",
-    "sum", "sum_to", "tanh", "transpose", "unsqueeze", "var", "where",
+    "prod", "relu", "reshape", "sigmoid", "sign", "sin", "split", "sqrt", "squeeze", "stack", "std", "std_mean",
+    "sub", "sum", "sum_to", "tanh", "transpose", "unsqueeze", "var", "var_mean", "where",
 ]

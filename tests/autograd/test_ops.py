@@ -33,6 +33,9 @@ NOT_OPS = {
     "requires_grad_", "retain_grad", "shape", "size", "tolist", "zero_grad",
     # in-place updates: recorded as add/sub/mul/div (which have rows) when a gradient is needed
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place", "_bump_version",
+    # conversions to float16 (central differences cannot resolve it) or to integers (no gradient), in-place
+    # fills, dimension queries, and NumPy's hook (its ops have rows as the reflected operators)
+    "__array_ufunc__", "bool", "detach_", "dim", "fill_", "half", "int", "long", "zero_",
 }
 
 
