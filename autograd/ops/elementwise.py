@@ -164,7 +164,7 @@ class PowScalar(Function):
 
 
 class Pow(Function):
-    """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹ (0 where b = 0), ∂y/∂b = y·ln a (0 where a = 0 and b ≥ 0), as PyTorch"""
+    """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹ (0 for a = b = 0), ∂y/∂b = y·ln a (0 where a = 0 and b ≥ 0), as PyTorch"""
 
     arrays_ok = True
 
@@ -183,14 +183,21 @@ class Pow(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b, y = ctx.saved_tensors
         in_a, in_b = ctx.inputs
-        zero = np.zeros((), dtype=y.dtype)
+        a_data, b_data = _data(a), _data(b)
+        zero, one = np.zeros((), dtype=y.dtype), np.ones((), dtype=y.dtype)
         grad_a = grad_b = None
-        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** −1 and ln of a negative base, as PyTorch
+        # where a gradient is taken as 0 the formula runs on a safe base of 1, so that no inf or NaN computed
+        # there reaches a higher derivative (the double-where pattern)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** −1 = inf and ln(−2) = NaN, as PyTorch
             if in_a.requires_grad:
-                grad_a = Where.apply_in_backward(zero, grad * b * a ** (b - 1), cond=_data(b) == 0)
+                flat = (b_data == 0) & (a_data == 0)  # a⁰: gradient 0, also at a = 0
+                safe = Where.apply_in_backward(one, a, cond=flat)
+                grad_a = Where.apply_in_backward(zero, grad * b * safe ** (b - 1), cond=flat)
             if in_b.requires_grad:
-                cond = (_data(a) == 0) & (_data(b) >= 0)
-                grad_b = Where.apply_in_backward(zero, grad * y * Log.apply_in_backward(a), cond=cond)
+                flat = (a_data == 0) & (b_data >= 0)  # 0ᵇ for b ≥ 0: gradient 0
+                base = a if a.dtype == y.dtype else Cast.apply_in_backward(a, dtype=y.dtype)  # ln in y's precision
+                safe = Where.apply_in_backward(one, base, cond=flat)
+                grad_b = Where.apply_in_backward(zero, grad * y * Log.apply_in_backward(safe), cond=flat)
         return grad_a, grad_b
 
 
@@ -572,9 +579,10 @@ class Where(Function):
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray, cond: np.ndarray) -> np.ndarray:
         ctx.cond = cond
         try:
-            return np.where(cond, a, b)
+            y = np.where(cond, a, b)
         except ValueError as e:
             raise ShapeError(str(e)) from None
+        return y if y.dtype == a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:

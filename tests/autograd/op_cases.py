@@ -507,7 +507,7 @@ CONVERSIONS = [
            domain=(0.5, 1.5), **NONSCALAR, **F64, torch_fn=lambda x: _torch().prod(x, -1, dtype=_torch().float64)),
     OpCase("pow:zero_exponent", lambda x: autograd.pow(x, 0), lambda a: a**0, domain=grid(-1.0, 1.0, 0.5),
            torch_fn=lambda x: _torch().pow(x, 0)),
-    OpCase("pow:zero_base", lambda x: autograd.pow(autograd.zeros(()), x), lambda a: np.zeros(()) ** a,
+    OpCase("pow:zero_base", lambda x: autograd.pow(autograd.zeros(()), x), lambda a: np.zeros((), a.dtype) ** a,
            domain=(0.5, 2.0), torch_fn=lambda x: _torch().pow(_torch().zeros((), dtype=x.dtype), x)),
     OpCase("getitem:int_slice_array", lambda x: x[0, :, [0, 1]], lambda a: a[0][:, [0, 1]],
            shapes=one(min_dims=3, min_side=2), torch_fn=lambda x: x[0, :, [0, 1]]),
@@ -538,7 +538,8 @@ CONVERSIONS = [
     both("Tensor.std:unbiased", method("std", -1, True, True), lambda a: a.std(-1, ddof=1, keepdims=True),
          **UNIQUE, **SIZE2),
     both("Tensor.unsqueeze:axis", method("unsqueeze", axis=-1), lambda a: np.expand_dims(a, -1)),
-    both("Tensor.split:axis", method("split", 1, axis=-1), lambda a: _split_ref(a, 1, -1), **NONSCALAR),
+    OpCase("Tensor.split:axis", method("split", 1, axis=-1), lambda a: _split_ref(a, 1, -1), **NONSCALAR,
+           torch_fn=method("split", 1, dim=-1)),
     both("Tensor.permute:1d", method("permute", 0), lambda a: a, shapes=one(min_dims=1, max_dims=1)),
 ]
 

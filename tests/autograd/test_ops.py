@@ -227,8 +227,8 @@ def test_full_max_ties_share_the_gradient_evenly() -> None:
 def test_reduction_ties_match_torch_amax_amin(torch: Any) -> None:
     x = [[3.0, 3.0, 1.0], [0.0, 2.0, 2.0]]
     for ours, theirs in [(lambda t: autograd.max(t), lambda t: t.amax()),
-                         (lambda t: autograd.max(t, axis=1), lambda t: t.amax(1)),
-                         (lambda t: autograd.min(t, axis=0), lambda t: t.amin(0))]:
+                         (lambda t: autograd.amax(t, axis=1), lambda t: t.amax(1)),
+                         (lambda t: autograd.amin(t, axis=0), lambda t: t.amin(0))]:
         np.testing.assert_array_equal(_grads(ours, x)[0], _torch_grads(torch, theirs, x)[0])
 
 
