@@ -335,6 +335,19 @@ class TestGradientEdgeCases:
         np.testing.assert_allclose(g.data, tg.detach().numpy(), rtol=1e-12)
         np.testing.assert_allclose(gg.data, tgg.numpy(), rtol=1e-12)
 
+    def test_pow_mixed_second_derivative_at_a_zero_exponent_is_the_true_one(self) -> None:
+        a = autograd.tensor(2.0, requires_grad=True, dtype=np.float64)
+        b = autograd.tensor(0.0, requires_grad=True, dtype=np.float64)
+        (ga,) = autograd.grad(a**b, a, create_graph=True)
+        (gab,) = autograd.grad(ga, b)
+        assert gab.item() == 0.5  # ∂/∂b of b·aᵇ⁻¹ at b = 0 is 1/a (a deliberate difference, in the README)
+
+    def test_logsumexp_of_an_all_minus_inf_slice_has_gradient_zero(self) -> None:
+        x = autograd.tensor([[-np.inf, -np.inf], [0.0, 1.0]], requires_grad=True)
+        y = x.logsumexp(1)
+        y.sum().backward()
+        assert y.data[0] == -np.inf and (x.grad.data[0] == 0).all()  # PyTorch: NaN (see the README)
+
     def test_logsumexp_with_inf(self) -> None:
         g, tg = _grad_pair(lambda x: x.logsumexp(0), [np.inf, 1.0])
         np.testing.assert_array_equal(g, tg)  # [nan, 0]
