@@ -64,7 +64,7 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
     """Mean over ``axis``; the mean of no elements is NaN. An integer input needs a float ``dtype=``, as in PyTorch."""
     x = _tensor(x) if dtype is None else cast(x, dtype)
     if x.dtype.kind not in "fc":
-        raise TypeError(f"mean(): could not infer output dtype; the input is {x.dtype}: pass dtype= a float "
+        raise RuntimeError(f"mean(): could not infer output dtype; the input is {x.dtype}: pass dtype= a float "
                         "dtype or call .float() first")
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
