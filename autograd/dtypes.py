@@ -75,6 +75,7 @@ def float_result(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return y.astype(floats[0] if floats else _default)
 
 
-def floating(x: np.ndarray) -> np.ndarray:
-    """An integer or bool array as the default float (a float op on an integer tensor, as PyTorch)."""
-    return x if x.dtype.kind in "fc" else x.astype(_default)
+def floating(y: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """A float op's result ``y`` on ``x``: for an integer or bool ``x``, in the default float dtype (NumPy gives
+    float64 or float16, PyTorch the default)."""
+    return y if x.dtype.kind in "fc" else y.astype(_default)

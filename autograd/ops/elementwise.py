@@ -31,7 +31,7 @@ class Add(Function):
             y = a + b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if y.dtype == a.dtype else float_result(y, a, b)
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -54,7 +54,7 @@ class Sub(Function):
             y = a - b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if y.dtype == a.dtype else float_result(y, a, b)
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -78,7 +78,7 @@ class Mul(Function):
             y = a * b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if y.dtype == a.dtype else float_result(y, a, b)
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -104,7 +104,7 @@ class Div(Function):
             y = a / b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        if y.dtype != a.dtype:  # int / int is the default float, as PyTorch's true division
+        if y.dtype is not a.dtype:  # int / int is the default float, as PyTorch's true division
             y = float_result(y, a, b)
         ctx.save_for_backward(b, y)
         return y
@@ -150,7 +150,7 @@ class PowScalar(Function):
         ctx.save_for_backward(x)
         ctx.p = p
         y = x**p
-        return y if y.dtype == x.dtype else float_result(y, x, x)
+        return y if y.dtype is x.dtype else float_result(y, x, x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -218,7 +218,9 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.exp(floating(x))
+        y = np.exp(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -241,7 +243,8 @@ class Log(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log(floating(x))
+        y = np.log(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -262,7 +265,8 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log1p(floating(x))
+        y = np.log1p(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -282,7 +286,9 @@ class Expm1(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.expm1(floating(x))
+        y = np.expm1(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -304,7 +310,9 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.sqrt(floating(x))
+        y = np.sqrt(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -327,7 +335,8 @@ class Sin(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.sin(floating(x))
+        y = np.sin(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -348,7 +357,8 @@ class Cos(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.cos(floating(x))
+        y = np.cos(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -368,7 +378,9 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.tanh(floating(x))
+        y = np.tanh(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -390,7 +402,9 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.exp(-np.logaddexp(0, -floating(x)))  # no overflow warning at x = −1000
+        y = np.exp(-np.logaddexp(0, -x))  # no overflow warning at x = −1000
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -431,9 +445,9 @@ class Erf(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        x = floating(x)
         ctx.save_for_backward(x)
-        return _erf_float64()(x.astype(np.float64, copy=False)).astype(x.dtype, copy=False)
+        y = _erf_float64()(x.astype(np.float64, copy=False))
+        return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else floating(y, x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -514,7 +528,7 @@ class Maximum(Function):
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         ctx.share_a = cls.wins(a, b) + 0.5 * (a == b)
-        return y if y.dtype == a.dtype else float_result(y, a, b)
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -582,7 +596,7 @@ class Where(Function):
             y = np.where(cond, a, b)
         except ValueError as e:
             raise ShapeError(str(e)) from None
-        return y if y.dtype == a.dtype else float_result(y, a, b)
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
