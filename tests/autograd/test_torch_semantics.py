@@ -167,7 +167,8 @@ class TestVarStd:
                 _same(o, t)
 
 
-@pytest.mark.filterwarnings("ignore:backward.create_graph=True. makes a reference cycle")
+@pytest.mark.filterwarnings("ignore:backward.create_graph=True. makes a reference cycle",
+                            "ignore:Using backward.. with create_graph=True")
 class TestCreateGraph:
     def test_backward_with_create_graph_keeps_the_graph(self) -> None:
         results = []
