@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from .dtypes import get_default_dtype
+from .dtypes import as_array, get_default_dtype
 from .tensor import Tensor
 
 _rng = np.random.default_rng()
@@ -58,9 +58,22 @@ def ones(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     return _make(np.ones(_shape(size), _dtype(dtype)), requires_grad)
 
 
+def _inferred(value: Any, dtype: Any) -> np.dtype:
+    """``dtype``, or the one PyTorch infers from a fill value: bool, int64 or the default float."""
+    if dtype is not None:
+        return np.dtype(dtype)
+    return as_array(value.data if isinstance(value, Tensor) else value).dtype
+
+
 def full(size: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """A tensor filled with ``fill_value``."""
-    return _make(np.full(_shape((size,)), fill_value, _dtype(dtype)), requires_grad)
+    """A tensor filled with ``fill_value``; its dtype follows the value (int64 for an int) unless given."""
+    return _make(np.full(_shape((size,)), fill_value, _inferred(fill_value, dtype)), requires_grad)
+
+
+def full_like(t: Any, fill_value: float, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """``fill_value`` with ``t``'s shape and (unless given) dtype."""
+    data = np.asarray(t.data if isinstance(t, Tensor) else t)
+    return _make(np.full(data.shape, fill_value, dtype or data.dtype), requires_grad)
 
 
 def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
@@ -70,10 +83,13 @@ def empty(*size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
 
 def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None,
            requires_grad: bool = False) -> Tensor:
-    """Evenly spaced values in [start, end)."""
+    """Evenly spaced values in [start, end): int64 when all three are integers, else the default float."""
     if end is None:
         start, end = 0, start
-    return _make(np.arange(start, end, step, dtype=_dtype(dtype)), requires_grad)
+    if dtype is None:
+        kinds = {as_array(v.data if isinstance(v, Tensor) else v).dtype.kind for v in (start, end, step)}
+        dtype = get_default_dtype() if "f" in kinds else np.int64
+    return _make(np.arange(start, end, step, dtype=np.dtype(dtype)), requires_grad)
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:

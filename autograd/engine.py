@@ -55,16 +55,17 @@ def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     return order
 
 
-def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retain_graph: bool = False,
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None, retain_graph: bool | None = None,
              create_graph: bool = False) -> None:
-    """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf that requires grad."""
+    """Accumulate the gradients of ``tensors`` into the ``.grad`` of every leaf that requires grad.
+    The graph is kept if ``retain_graph`` (by default: if ``create_graph``, as PyTorch)."""
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     upstream = _root_gradients(roots, grad_tensors, create_graph)
     if create_graph:
         warnings.warn(
             "backward(create_graph=True) makes a reference cycle between each leaf and its gradient; "
             "autograd.grad(..., create_graph=True) avoids it.", UserWarning, stacklevel=3)
-    _run(roots, upstream, retain_graph, create_graph, None)
+    _run(roots, upstream, create_graph if retain_graph is None else retain_graph, create_graph, None)
 
 
 def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor], grad_outputs: Any = None,

@@ -46,7 +46,7 @@ def vjp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
         outputs_tuple, ys = _as_tuple(func(*xs), "outputs of the user-provided function", "vjp")
         _check_outputs(ys, strict)
         if v is None:
-            if len(ys) != 1 or ys[0].size != 1:
+            if len(ys) != 1 or ys[0].numel() != 1:
                 raise RuntimeError("The vector v can only be None if the user-provided function returns a single "
                                    "Tensor with a single element.")
             vs = (None,)
@@ -78,7 +78,7 @@ def jvp(func: Callable[..., Any], inputs: Inputs, v: Any = None, create_graph: b
     with enable_grad():
         xs = _leaves(xs, create_graph)
         if v is None:
-            if len(xs) != 1 or xs[0].size != 1:
+            if len(xs) != 1 or xs[0].numel() != 1:
                 raise RuntimeError("The vector v can only be None if the input to the user-provided function is a "
                                    "single Tensor with a single element.")
             vs: tuple[Tensor | None, ...] = (None,)
@@ -137,8 +137,8 @@ def _jacobian_block(y: Tensor, i: int, xs: tuple[Tensor, ...], create_graph: boo
                     strict: bool) -> list[Tensor]:
     """∂y/∂xⱼ for every input j: one backward per element of y, seeded with a one-hot upstream gradient."""
     rows: list[list[Tensor]] = [[] for _ in xs]
-    for k in range(y.size):
-        one_hot = np.zeros(y.size, dtype=y.dtype)
+    for k in range(y.numel()):
+        one_hot = np.zeros(y.numel(), dtype=y.dtype)
         one_hot[k] = 1
         grads = _grad((y,), xs, (Tensor._constant(one_hot.reshape(y.shape)),), retain_graph=True,
                       create_graph=create_graph)
@@ -179,7 +179,7 @@ def hessian(func: Callable[..., Any], inputs: Inputs, create_graph: bool = False
         if not isinstance(out, Tensor):
             raise RuntimeError(f"The function given to hessian should return a single Tensor, got {type(out).__name__}")
         _check_outputs((out,), strict)
-        if out.size != 1:
+        if out.numel() != 1:
             raise RuntimeError(f"The Tensor returned by the function given to hessian should contain a single "
                                f"element, got shape {out.shape}")
         return reshape(out, ())

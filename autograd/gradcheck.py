@@ -381,11 +381,11 @@ def _compare_directions(fn: Callable[..., Any], inputs: tuple[Any, ...], outputs
 
 def _analytical_jacobians(outputs: tuple[Tensor, ...], wrt: list[Tensor]) -> list[list[np.ndarray]]:
     """J[k][o] = ∂outₒ/∂wrtₖ as (out.size, in.size), one backward per output element (rows of J)."""
-    jac = [[np.zeros((o.size, x.size)) for o in outputs] for x in wrt]
+    jac = [[np.zeros((o.numel(), x.numel())) for o in outputs] for x in wrt]
     for o, out in enumerate(outputs):
         if not out.requires_grad:
             continue  # a constant output: its Jacobian is zero
-        for r in range(out.size):
+        for r in range(out.numel()):
             onehot = np.zeros(out.shape, dtype=out.dtype)
             onehot.flat[r] = 1
             gs = grad(out, wrt, grad_outputs=Tensor._constant(onehot), retain_graph=True, allow_unused=True)
@@ -399,8 +399,8 @@ def _numerical_jacobians(fn: Callable[..., Any], inputs: tuple[Any, ...], i: int
                          outputs: tuple[Tensor, ...]) -> list[np.ndarray]:
     """∂outₒ/∂inputᵢ as (out.size, in.size) for each output o, one column per perturbed element."""
     x = inputs[i]
-    jac = [np.zeros((o.size, x.size)) for o in outputs]
-    for c in range(x.size):
+    jac = [np.zeros((o.numel(), x.numel())) for o in outputs]
+    for c in range(x.numel()):
         onehot = np.zeros(x.shape)
         onehot.flat[c] = 1
         for j, d in zip(jac, _directional(fn, inputs, i, onehot, eps), strict=True):
@@ -494,7 +494,7 @@ def _upstream(outputs: tuple[Tensor, ...], grad_output: Any) -> list[np.ndarray]
     _check_outputs(outputs)
     if grad_output is None:
         for k, o in enumerate(outputs):
-            if o.size != 1:
+            if o.numel() != 1:
                 raise ValueError(f"output {k} has shape {o.shape}: pass grad_output= of that shape "
                                  "(the gradient can be implicit only for scalar outputs)")
         return [np.ones(o.shape) for o in outputs]

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .dtypes import as_array, check_differentiable, get_default_dtype
+from .dtypes import as_array, check_differentiable, to_arguments
 from .grad_mode import clock, state
 
 Axis = int | tuple[int, ...] | None
@@ -43,7 +43,6 @@ class Tensor:
     _retains_grad = False
     _version = 0
     name: str | None = None
-    __array_ufunc__ = None  # ndarray ⊕ Tensor defers to Tensor's reflected operators
     __hash__ = object.__hash__  # == is elementwise, so identity hashing is restored explicitly
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
@@ -130,8 +129,15 @@ class Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
         return Tensor._constant(self.data)
 
-    def backward(self, gradient: Any = None, retain_graph: bool = False, create_graph: bool = False) -> None:
-        """Accumulate ∂self/∂leaf into every leaf's ``.grad``; ``gradient`` is needed unless self is a scalar."""
+    def detach_(self) -> Tensor:
+        """Cut this tensor from the graph in place: it becomes a leaf that does not require grad."""
+        self.grad_fn = None
+        self.requires_grad = False
+        return self
+
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
+        """Accumulate ∂self/∂leaf into every leaf's ``.grad``; ``gradient`` is needed unless self is a scalar.
+        The graph is kept if ``retain_graph`` (by default: if ``create_graph``)."""
         from .engine import backward
 
         backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
@@ -145,10 +151,15 @@ class Tensor:
     def ndim(self) -> int:
         return self.data.ndim
 
-    @property
-    def size(self) -> int:
-        """Number of elements (NumPy's ``size``; PyTorch's ``numel()``)."""
-        return self.data.size
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
+        """The shape, or the length of dimension ``dim`` (PyTorch's ``size``; the element count is ``numel()``)."""
+        if dim is None:
+            return self.data.shape
+        return self.data.shape[ops.axes.normalize_axis(dim, self.data.ndim)[0]]
+
+    def dim(self) -> int:
+        """The number of dimensions (``ndim``)."""
+        return self.data.ndim
 
     def numel(self) -> int:
         return self.data.size
@@ -177,14 +188,72 @@ class Tensor:
         """A copy in another dtype (float to float stays differentiable)."""
         return ops.cast(self, np.dtype(dtype))
 
+    def to(self, *args: Any, dtype: Any = None, device: Any = None, copy: bool = False) -> Tensor:
+        """PyTorch's ``to``: a dtype (differentiable between floats), a device ("cpu" only) or a tensor to match.
+        Self when nothing changes, unless ``copy``."""
+        dtype = to_arguments(args, dtype, device)
+        if dtype is None or dtype == self.dtype:
+            return ops.clone(self) if copy else self
+        return self.astype(dtype)
+
     def float(self) -> Tensor:
-        return self.astype(get_default_dtype())
+        """As float32 (whatever the default dtype), as PyTorch's ``float()``."""
+        return self.to(np.float32)
 
     def double(self) -> Tensor:
-        return self.astype(np.float64)
+        return self.to(np.float64)
+
+    def half(self) -> Tensor:
+        return self.to(np.float16)
+
+    def int(self) -> Tensor:
+        """As int32 (a constant: integer tensors carry no gradient)."""
+        return self.to(np.int32)
+
+    def long(self) -> Tensor:
+        """As int64 (a constant)."""
+        return self.to(np.int64)
+
+    def bool(self) -> Tensor:
+        """As bool (a constant)."""
+        return self.to(np.bool_)
+
+    def clone(self) -> Tensor:
+        """A copy of the data, still in the graph (the gradient passes through)."""
+        return ops.clone(self)
+
+    def contiguous(self) -> Tensor:
+        """Self: every tensor here is usable as it is."""
+        return self
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros in place (under ``no_grad``, or on a tensor that does not require grad)."""
+        return self.fill_(0)
+
+    def fill_(self, value: Any) -> Tensor:
+        """Fill with ``value`` in place (under ``no_grad``, or on a tensor that does not require grad)."""
+        if state.enabled and self.requires_grad:
+            raise RuntimeError("a tensor that requires grad is being filled in place; do it inside "
+                               "autograd.no_grad(), or make a new tensor with autograd.full_like(t, value)")
+        self.data[...] = value.data if isinstance(value, Tensor) else value
+        self._bump_version()
+        return self
 
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, out: Any = None, **kwargs: Any) -> Any:
+        """ndarray ⊕ Tensor is the Tensor op; an update of an array in place (``p.data -= lr * p.grad``) takes
+        the tensor's values, as PyTorch's ``.data`` idiom does."""
+        if method == "__call__" and out is not None and all(isinstance(o, np.ndarray) for o in out):
+            ufunc(*[x.data if isinstance(x, Tensor) else x for x in inputs], out=out, **kwargs)
+            for o in out:
+                clock.tick(o)
+            return out[0] if len(out) == 1 else out
+        op = _UFUNC_OPS.get(ufunc.__name__)
+        if method != "__call__" or op is None or out is not None or kwargs:
+            return NotImplemented
+        return getattr(ops, op)(*inputs)
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
@@ -319,6 +388,33 @@ class Tensor:
 
     def pow(self, exponent: Any) -> Tensor:
         return ops.pow(self, exponent)
+
+    def add(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self + alpha·other."""
+        return ops.add(self, other if alpha == 1 else alpha * other)
+
+    def sub(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        """self − alpha·other."""
+        return ops.sub(self, other if alpha == 1 else alpha * other)
+
+    def mul(self, other: Any) -> Tensor:
+        return ops.mul(self, other)
+
+    def div(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def neg(self) -> Tensor:
+        return ops.neg(self)
+
+    def erf(self) -> Tensor:
+        return ops.erf(self)
+
+    def outer(self, other: Any) -> Tensor:
+        return ops.outer(self, other)
+
+    def where(self, condition: Any, other: Any) -> Tensor:
+        """Self where ``condition`` holds, else ``other`` (``torch.where(condition, self, other)``)."""
+        return ops.where(condition, self, other)
 
     # ------------------------------------------------------------------ comparisons (no gradient)
     def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
@@ -548,32 +644,43 @@ class Tensor:
         return ops.median(self, dim, keepdim, axis=axis, keepdims=keepdims)
 
     # ------------------------------------------------------------------ reductions
-    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
-        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def sum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None,
+            dtype: Any = None) -> Tensor:
+        return ops.sum(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
-    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
-        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def mean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None,
+             dtype: Any = None) -> Tensor:
+        return ops.mean(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
-    def max(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+    def max(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None) -> Any:
+        """The largest value; over one ``dim``, the named tuple ``(values, indices)`` (as PyTorch)."""
         return ops.max(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def min(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+    def min(self, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None) -> Any:
+        """The smallest value; over one ``dim``, the named tuple ``(values, indices)`` (as PyTorch)."""
         return ops.min(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def prod(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
-        return ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim)
+    def amax(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.amax(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def amin(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None) -> Tensor:
+        return ops.amin(self, axis, keepdims, dim=dim, keepdim=keepdim)
+
+    def prod(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None,
+             dtype: Any = None) -> Tensor:
+        return ops.prod(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
                   keepdim: bool | None = None) -> Tensor:
         return ops.logsumexp(self, axis, keepdims, dim=dim, keepdim=keepdim)
 
-    def var(self, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0, dim: Axis = None,
-            keepdim: bool | None = None, correction: int | None = None) -> Tensor:
-        return ops.var(self, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction)
+    def var(self, axis: Axis = None, unbiased: bool | None = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, correction: float | None = None, ddof: float | None = None) -> Tensor:
+        return ops.var(self, axis, unbiased, keepdims, dim=dim, keepdim=keepdim, correction=correction, ddof=ddof)
 
-    def std(self, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0, dim: Axis = None,
-            keepdim: bool | None = None, correction: int | None = None) -> Tensor:
-        return ops.std(self, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction)
+    def std(self, axis: Axis = None, unbiased: bool | None = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, correction: float | None = None, ddof: float | None = None) -> Tensor:
+        return ops.std(self, axis, unbiased, keepdims, dim=dim, keepdim=keepdim, correction=correction, ddof=ddof)
 
     def argmax(self, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,
                keepdim: bool | None = None) -> Tensor:
@@ -601,8 +708,8 @@ class Tensor:
     def squeeze(self, axis: Axis = None, *, dim: Axis = None) -> Tensor:
         return ops.squeeze(self, axis, dim=dim)
 
-    def unsqueeze(self, dim: int) -> Tensor:
-        return ops.unsqueeze(self, dim)
+    def unsqueeze(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
+        return ops.unsqueeze(self, dim, axis=axis)
 
     def expand(self, *sizes: Any) -> Tensor:
         return ops.expand(self, *sizes)
@@ -610,8 +717,8 @@ class Tensor:
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
         return ops.broadcast_to(self, shape)
 
-    def split(self, split_size_or_sections: Any, dim: int = 0) -> tuple[Tensor, ...]:
-        return ops.split(self, split_size_or_sections, dim)
+    def split(self, split_size_or_sections: Any, dim: int | None = None, *, axis: int | None = None) -> tuple[Tensor, ...]:
+        return ops.split(self, split_size_or_sections, dim, axis=axis)
 
     def __getitem__(self, index: Any) -> Tensor:
         return ops.getitem(self, index)
@@ -728,6 +835,11 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Make a leaf Tensor (copies ``data``); same as ``Tensor(...)``."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
 
+
+# ndarray ⊕ Tensor: the ufuncs NumPy hands to Tensor.__array_ufunc__, and the ops that do them
+_UFUNC_OPS = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "div", "power": "pow",
+              "matmul": "matmul", "equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le",
+              "greater": "gt", "greater_equal": "ge"}
 
 from . import ops  # noqa: E402  (ops import Tensor)
 from .ops.elementwise import Add, Div, Mul, Neg, Sub  # noqa: E402  (the arithmetic dunders call them directly)

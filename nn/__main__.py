@@ -269,7 +269,7 @@ def train(args: argparse.Namespace, out: str, parser: argparse.ArgumentParser) -
                                                  "history": History()})
         except (CheckpointError, ValueError) as e:
             parser.error(f"argument --resume: {e}")
-    n_params = sum(p.size for p in model.parameters())
+    n_params = sum(p.numel() for p in model.parameters())
     widths = " → ".join(str(w) for w in [X.shape[1], *args.hidden, config["out_features"]])
     print(f"{args.dataset}: {len(X_train)} training and {len(X_val)} validation examples; MLP {widths} "
           f"({n_params:,} parameters, {args.activation}); {args.optimizer} lr={lr:g}; {args.epochs} epochs of "

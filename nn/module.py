@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.dtypes import to_arguments
 
 
 class Parameter(Tensor):
@@ -146,6 +147,33 @@ class Module:
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
+        return self
+
+    # ------------------------------------------------------------------ dtype
+    def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
+        """Cast floating-point parameters and buffers (and their gradients) to ``dtype`` in place, as PyTorch's
+        ``Module.to``; a device must be the CPU. Returns self."""
+        dtype = to_arguments(args, dtype, device)
+        return self if dtype is None else self._cast_floats(dtype)
+
+    def float(self) -> Module:
+        return self._cast_floats(np.dtype(np.float32))
+
+    def double(self) -> Module:
+        return self._cast_floats(np.dtype(np.float64))
+
+    def half(self) -> Module:
+        return self._cast_floats(np.dtype(np.float16))
+
+    def _cast_floats(self, dtype: np.dtype) -> Module:
+        if dtype.kind != "f":
+            raise TypeError(f"Module.to only casts to a floating-point dtype, got {dtype}")
+        for t in [*self.parameters(), *self.buffers()]:
+            if t.dtype.kind == "f" and t.dtype != dtype:
+                t.data = t.data.astype(dtype)
+                t._bump_version()
+                if t._grad is not None:
+                    t._grad = Tensor(t._grad.data.astype(dtype))
         return self
 
     # ------------------------------------------------------------------ state

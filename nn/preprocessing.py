@@ -41,4 +41,4 @@ class Standardize(Module):
         return (x - self.mean) / self.std
 
     def extra_repr(self) -> str:
-        return f"features={self.mean.size}"
+        return f"features={self.mean.numel()}"

@@ -63,7 +63,7 @@ def _unpack(batch: Any) -> tuple[Tensor, Any]:
 def _loss_value(loss: Any) -> float:
     if not isinstance(loss, Tensor):
         raise TypeError(f"loss_fn must return a Tensor, got {type(loss).__name__}")
-    if loss.size != 1:
+    if loss.numel() != 1:
         raise ValueError(f"loss_fn must return a scalar to call backward() on, got shape {loss.shape} "
                          "(use reduction='mean' or 'sum')")
     return float(loss.data)

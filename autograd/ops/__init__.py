@@ -6,8 +6,10 @@ from .elementwise import (
                           add,
                           cast,
                           clip,
+                          clone,
                           cos,
                           eq,
+                          erf,
                           exp,
                           expm1,
                           ge,
@@ -73,7 +75,7 @@ from .maths import (
                           square,
                           tan,
 )
-from .reduce import argmax, argmin, logsumexp, max, mean, min, prod, std, sum, var
+from .reduce import amax, amin, argmax, argmin, logsumexp, max, mean, min, prod, std, std_mean, sum, var, var_mean
 from .rounding import (
                           ceil,
                           div,
@@ -122,17 +124,17 @@ from .sorting import (
 )
 
 __all__ = [
-    "abs", "acos", "acosh", "add", "all", "allclose", "any", "argmax", "argmin", "argsort", "asin", "asinh", "atan",
-    "atan2", "atanh", "bitwise_not", "bmm", "broadcast_to", "cast", "cat", "cdist", "ceil", "chunk", "clamp_max",
-    "clamp_min", "clip", "concatenate", "copysign", "cos", "cosh", "cummax", "cummin", "cumprod", "cumsum", "diag",
-    "diagonal", "div", "dot", "einsum", "eq", "exp", "exp2", "expand", "expm1", "flatten", "flip", "floor",
-    "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt", "hypot", "index_select", "isclose", "isfinite",
-    "isinf", "isnan", "kthvalue", "le", "lerp", "log", "log1p", "log2", "log10", "log_softmax", "logaddexp",
-    "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "logsumexp", "lt", "masked_fill",
-    "masked_select", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min", "minimum", "mm", "mul", "ne",
-    "neg", "nonzero", "norm", "outer", "pad", "permute", "pow", "prod", "relu", "remainder", "repeat",
-    "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add", "sigmoid", "sign", "sin",
-    "sinh", "softmax", "softmin", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "sub", "sum",
-    "sum_to", "t", "tan", "tanh", "tensor_split", "topk", "trace", "transpose", "tril", "triu", "trunc",
-    "unflatten", "unsqueeze", "var", "where",
+    "abs", "acos", "acosh", "add", "all", "allclose", "amax", "amin", "any", "argmax", "argmin", "argsort", "asin",
+    "asinh", "atan", "atan2", "atanh", "bitwise_not", "bmm", "broadcast_to", "cast", "cat", "cdist", "ceil",
+    "chunk", "clamp_max", "clamp_min", "clip", "clone", "concatenate", "copysign", "cos", "cosh", "cummax",
+    "cummin", "cumprod", "cumsum", "diag", "diagonal", "div", "dot", "einsum", "eq", "erf", "exp", "exp2", "expand",
+    "expm1", "flatten", "flip", "floor", "floor_divide", "fmod", "frac", "gather", "ge", "getitem", "gt", "hypot",
+    "index_select", "isclose", "isfinite", "isinf", "isnan", "kthvalue", "le", "lerp", "log", "log1p", "log2",
+    "log10", "log_softmax", "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor",
+    "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "meshgrid",
+    "min", "minimum", "mm", "mul", "ne", "neg", "nonzero", "norm", "outer", "pad", "permute", "pow", "prod", "relu",
+    "remainder", "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "sigmoid", "sign", "sin", "sinh", "softmax", "softmin", "sort", "split", "sqrt", "square", "squeeze", "stack",
+    "std", "std_mean", "sub", "sum", "sum_to", "t", "tan", "tanh", "tensor_split", "topk", "trace", "transpose",
+    "tril", "triu", "trunc", "unflatten", "unsqueeze", "var", "var_mean", "where",
 ]

@@ -6,10 +6,15 @@ input's shape (see engine.py).
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
+from ..dtypes import float_result, floating
+from ..errors import ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .scratch import unshared
@@ -22,7 +27,11 @@ class Add(Function):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return a + b
+        try:
+            y = a + b
+        except ValueError as e:  # NumPy's message names both shapes
+            raise ShapeError(str(e)) from None
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -41,7 +50,11 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        return a - b
+        try:
+            y = a - b
+        except ValueError as e:  # NumPy's message names both shapes
+            raise ShapeError(str(e)) from None
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -61,7 +74,11 @@ class Mul(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(a, b)
-        return a * b
+        try:
+            y = a * b
+        except ValueError as e:  # NumPy's message names both shapes
+            raise ShapeError(str(e)) from None
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -83,7 +100,12 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        y = a / b
+        try:
+            y = a / b
+        except ValueError as e:  # NumPy's message names both shapes
+            raise ShapeError(str(e)) from None
+        if y.dtype is not a.dtype:  # int / int is the default float, as PyTorch's true division
+            y = float_result(y, a, b)
         ctx.save_for_backward(b, y)
         return y
 
@@ -114,7 +136,7 @@ def neg(x: Any) -> Tensor:
 
 
 class PowScalar(Function):
-    """y = xᵖ for a constant p;  ∂y/∂x = p·xᵖ⁻¹"""
+    """y = xᵖ for a constant p;  ∂y/∂x = p·xᵖ⁻¹ (0 for p = 0, also at x = 0, as PyTorch)"""
 
     arrays_ok = True
 
@@ -122,7 +144,8 @@ class PowScalar(Function):
     def forward(ctx: Context, x: np.ndarray, p: float) -> np.ndarray:
         ctx.save_for_backward(x)
         ctx.p = p
-        return x**p
+        y = x**p
+        return y if y.dtype is x.dtype else float_result(y, x, x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -130,26 +153,46 @@ class PowScalar(Function):
         p = ctx.p
         if p == 2:
             return grad * (2 * x)
+        if p == 0:
+            return np.zeros_like(_data(grad))
         return grad * (p * x ** (p - 1))
 
 
 class Pow(Function):
-    """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹, ∂y/∂b = y·ln a (taken as 0 where a ≤ 0)"""
+    """y = aᵇ;  ∂y/∂a = b·aᵇ⁻¹ (0 for a = b = 0), ∂y/∂b = y·ln a (0 where a = 0 and b ≥ 0), as PyTorch"""
 
     arrays_ok = True
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        y = a**b
+        try:
+            y = a**b
+        except ValueError as e:  # NumPy's message names both shapes
+            raise ShapeError(str(e)) from None
+        if y.dtype != a.dtype:
+            y = float_result(y, a, b)
         ctx.save_for_backward(a, b, y)
         return y
 
     @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
         a, b, y = ctx.saved_tensors
-        grad_a = grad * b * a ** (b - 1)
-        one = np.ones((), dtype=y.dtype)
-        grad_b = grad * y * Log.apply_in_backward(Where.apply_in_backward(a, one, cond=_data(a) > 0))
+        in_a, in_b = ctx.inputs
+        a_data, b_data = _data(a), _data(b)
+        zero, one = np.zeros((), dtype=y.dtype), np.ones((), dtype=y.dtype)
+        grad_a = grad_b = None
+        # where a gradient is taken as 0 the formula runs on a safe base of 1, so that no inf or NaN computed
+        # there reaches a higher derivative (the double-where pattern)
+        with np.errstate(divide="ignore", invalid="ignore"):  # 0 ** −1 = inf and ln(−2) = NaN, as PyTorch
+            if in_a.requires_grad:
+                flat = (b_data == 0) & (a_data == 0)  # a⁰: gradient 0, also at a = 0
+                safe = Where.apply_in_backward(one, a, cond=flat)
+                grad_a = Where.apply_in_backward(zero, grad * b * safe ** (b - 1), cond=flat)
+            if in_b.requires_grad:
+                flat = (a_data == 0) & (b_data >= 0)  # 0ᵇ for b ≥ 0: gradient 0
+                base = a if a.dtype == y.dtype else Cast.apply_in_backward(a, dtype=y.dtype)  # ln in y's precision
+                safe = Where.apply_in_backward(one, base, cond=flat)
+                grad_b = Where.apply_in_backward(zero, grad * y * Log.apply_in_backward(safe), cond=flat)
         return grad_a, grad_b
 
 
@@ -171,6 +214,8 @@ class Exp(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.exp(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -193,7 +238,8 @@ class Log(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log(x)
+        y = np.log(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -214,7 +260,8 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.log1p(x)
+        y = np.log1p(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -235,6 +282,8 @@ class Expm1(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.expm1(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -257,6 +306,8 @@ class Sqrt(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.sqrt(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -279,7 +330,8 @@ class Sin(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.sin(x)
+        y = np.sin(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -300,7 +352,8 @@ class Cos(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.cos(x)
+        y = np.cos(x)
+        return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -321,6 +374,8 @@ class Tanh(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.tanh(x)
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -343,6 +398,8 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         y = np.exp(-np.logaddexp(0, -x))  # no overflow warning at x = −1000
+        if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
+            y = floating(y, x)
         ctx.save_for_backward(y)
         return y
 
@@ -374,6 +431,38 @@ class Relu(Function):
         if unshared(grad):  # the engine's own buffer: zeroed in place, not copied
             return np.multiply(grad, mask, out=grad)
         return grad * mask
+
+
+class Erf(Function):
+    """y = erf x = (2/√π)∫₀ˣ e^(−t²) dt;  ∂y/∂x = (2/√π)·e^(−x²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        y = _erf_float64()(x.astype(np.float64, copy=False))
+        return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else floating(y, x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (2 / math.sqrt(math.pi)) * Exp.apply_in_backward(-(x * x))
+
+
+@functools.cache
+def _erf_float64() -> Callable[[np.ndarray], np.ndarray]:
+    """NumPy has no erf: SciPy's when it is installed, else ``math.erf`` element by element (imported on first use)."""
+    try:
+        from scipy.special import erf
+    except ImportError:
+        return np.vectorize(math.erf, otypes=[np.float64])
+    return erf
+
+
+def erf(x: Any) -> Tensor:
+    """The error function, elementwise, exact to float64 precision."""
+    return Erf.apply(x)
 
 
 def relu(x: Any) -> Tensor:
@@ -425,12 +514,16 @@ class Maximum(Function):
     """y = max(a, b);  ∂y/∂a = 1 where a > b, ½ where a = b, else 0"""
 
     arrays_ok = True
+    pick, wins = staticmethod(np.maximum), staticmethod(np.greater)
 
-    @staticmethod
-    def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        y = np.maximum(a, b)
-        ctx.share_a = (a > b) + 0.5 * (a == b)
-        return y
+    @classmethod
+    def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        try:
+            y = cls.pick(a, b)
+        except ValueError as e:  # NumPy's message names both shapes
+            raise ShapeError(str(e)) from None
+        ctx.share_a = cls.wins(a, b) + 0.5 * (a == b)
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -443,9 +536,15 @@ def maximum(a: Any, b: Any) -> Tensor:
     return Maximum.apply(a, b)
 
 
+class Minimum(Maximum):
+    """y = min(a, b);  ∂y/∂a = 1 where a < b, ½ where a = b, else 0"""
+
+    pick, wins = staticmethod(np.minimum), staticmethod(np.less)
+
+
 def minimum(a: Any, b: Any) -> Tensor:
-    """Elementwise minimum; ties split the gradient ½ / ½."""
-    return -Maximum.apply(-_tensor(a), -_tensor(b))
+    """Elementwise minimum, exact for every dtype; ties split the gradient ½ / ½."""
+    return Minimum.apply(a, b)
 
 
 class Clip(Function):
@@ -488,7 +587,11 @@ class Where(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray, cond: np.ndarray) -> np.ndarray:
         ctx.cond = cond
-        return np.where(cond, a, b)
+        try:
+            y = np.where(cond, a, b)
+        except ValueError as e:
+            raise ShapeError(str(e)) from None
+        return y if y.dtype is a.dtype else float_result(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -529,6 +632,25 @@ def cast(x: Any, dtype: Any) -> Tensor:
     if dtype.kind != "f" or x.dtype.kind != "f":
         return Tensor._constant(x.data.astype(dtype))
     return Cast.apply(x, dtype=dtype)
+
+
+class Clone(Function):
+    """y = a copy of x;  ∂y/∂x = 1"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        return x.copy()
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        return grad
+
+
+def clone(x: Any) -> Tensor:
+    """A copy with its own memory, still in the graph (PyTorch's ``clone``)."""
+    return Clone.apply(x)
 
 
 _ZEROS: dict[np.dtype, np.ndarray] = {}

@@ -62,6 +62,36 @@ class IndexAdd(Function):
         return GetItem.apply_in_backward(grad, index=ctx.index)
 
 
+def _ints_first(index: tuple[Any, ...]) -> tuple[tuple[Any, ...], tuple[Any, ...]] | None:
+    """PyTorch applies integers as basic indexing before index arrays (NumPy counts them as index arrays, which
+    moves the result's dimensions when a slice separates them): the index as (integers, the rest), or None
+    when it mixes no integers with arrays."""
+    arrays = [isinstance(i, np.ndarray) and i.ndim > 0 for i in index]
+    ints = [isinstance(i, int | np.integer) and not isinstance(i, bool) for i in index]
+    if not any(arrays) or not any(ints):
+        return None
+    first, rest = [], []
+    for i, item in enumerate(index):
+        if ints[i]:
+            first.append(item)
+        elif arrays[i] and item.dtype == bool:
+            first.extend([slice(None)] * item.ndim)
+            rest.append(item)
+        elif item is None:
+            first.append(None)
+            rest.append(slice(None))
+        else:
+            first.append(item if item is Ellipsis else slice(None))
+            rest.append(item)
+    return tuple(first), tuple(rest)
+
+
 def getitem(x: Any, index: Any) -> Tensor:
-    """``x[index]`` with NumPy semantics (Tensors may be used as index arrays)."""
-    return GetItem.apply(_tensor(x), index=_plain(index))
+    """``x[index]`` with PyTorch's semantics (NumPy's, except that integers apply before index arrays);
+    Tensors may be used as index arrays."""
+    index = _plain(index)
+    if isinstance(index, tuple):
+        split = _ints_first(index)
+        if split is not None:
+            return GetItem.apply(GetItem.apply(_tensor(x), index=split[0]), index=split[1])
+    return GetItem.apply(_tensor(x), index=index)

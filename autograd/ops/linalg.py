@@ -56,15 +56,15 @@ def matmul(a: Any, b: Any) -> Tensor:
     if len(shape_a) == 2 and len(shape_b) == 2 and shape_a[1] == shape_b[0]:
         return MatMul.apply(a, b)  # the common case first: the checks below cost as much as a small product
     if a.ndim == 0 or b.ndim == 0:
-        raise ValueError(f"matmul needs operands with at least 1 dimension, got shapes {a.shape} and {b.shape}")
+        raise ShapeError(f"matmul needs operands with at least 1 dimension, got shapes {a.shape} and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
     if k_a != k_b:
-        raise ValueError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
+        raise ShapeError(f"matmul: shapes {a.shape} and {b.shape} cannot be multiplied "
                          f"(inner dimensions {k_a} and {k_b} differ)")
     try:
         np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
     except ValueError:
-        raise ValueError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
+        raise ShapeError(f"matmul: batch dimensions of {a.shape} and {b.shape} do not broadcast") from None
     if a.ndim >= 2 and b.ndim >= 2:
         return MatMul.apply(a, b)
     out = MatMul.apply(reshape(a, (1, -1)) if a.ndim == 1 else a, reshape(b, (-1, 1)) if b.ndim == 1 else b)
@@ -79,7 +79,7 @@ def dot(a: Any, b: Any) -> Tensor:
     """Inner product of two 1-d tensors."""
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 1 or b.ndim != 1:
-        raise ValueError(f"dot needs two 1-d tensors, got shapes {a.shape} and {b.shape}")
+        raise ShapeError(f"dot needs two 1-d tensors, got shapes {a.shape} and {b.shape}")
     return matmul(a, b)
 
 

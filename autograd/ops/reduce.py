@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
 from ..function import Context, Function
+from ..grad_mode import state
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .elementwise import Exp, Where, _data, _tensor, sqrt
-from .shape import BroadcastTo
+from .elementwise import Exp, Where, _data, _tensor, cast, maximum, minimum
+from .indexing import GetItem
+from .shape import BroadcastTo, reshape, transpose
 
 Axis = int | tuple[int, ...] | None
 
@@ -23,9 +25,10 @@ def _resolve(axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> tup
     return axis, keepdims if keepdim is None else keepdim
 
 
-def _reduce(op: type[Function], x: Any, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> Tensor:
-    """Apply a reduction Function over the resolved, validated axes."""
-    x = _tensor(x)
+def _reduce(op: type[Function], x: Any, axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None,
+            dtype: Any = None) -> Tensor:
+    """Apply a reduction Function over the resolved, validated axes (on ``x`` cast to ``dtype`` first, if given)."""
+    x = _tensor(x) if dtype is None else cast(x, dtype)
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     return op.apply(x, axes=normalize_axis(axis, x.ndim), keepdims=keepdims)
 
@@ -51,15 +54,18 @@ class Sum(Function):
 
 
 def sum(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-        keepdim: bool | None = None) -> Tensor:
-    """Sum over ``axis`` (all by default)."""
-    return _reduce(Sum, x, axis, keepdims, dim, keepdim)
+        keepdim: bool | None = None, dtype: Any = None) -> Tensor:
+    """Sum over ``axis`` (all by default); ``dtype`` casts the input first, as PyTorch's."""
+    return _reduce(Sum, x, axis, keepdims, dim, keepdim, dtype)
 
 
 def mean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-         keepdim: bool | None = None) -> Tensor:
-    """Mean over ``axis``; the mean of no elements is NaN (as NumPy)."""
-    x = _tensor(x)
+         keepdim: bool | None = None, dtype: Any = None) -> Tensor:
+    """Mean over ``axis``; the mean of no elements is NaN. An integer input needs a float ``dtype=``, as in PyTorch."""
+    x = _tensor(x) if dtype is None else cast(x, dtype)
+    if x.dtype.kind not in "fc":
+        raise RuntimeError(f"mean(): could not infer output dtype; the input is {x.dtype}: pass dtype= a float "
+                        "dtype or call .float() first")
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
     n = int(np.prod([x.shape[a] for a in axes]))
@@ -92,16 +98,56 @@ class Min(Max):
     reduce = staticmethod(np.min)
 
 
-def max(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-        keepdim: bool | None = None) -> Tensor:
+def amax(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
     """Largest value over ``axis`` (values only); ties share the gradient evenly (as ``torch.amax``)."""
     return _reduce(Max, x, axis, keepdims, dim, keepdim)
 
 
-def min(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-        keepdim: bool | None = None) -> Tensor:
-    """Smallest value over ``axis`` (values only); ties share the gradient evenly."""
+def amin(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+         keepdim: bool | None = None) -> Tensor:
+    """Smallest value over ``axis`` (values only); ties share the gradient evenly (as ``torch.amin``)."""
     return _reduce(Min, x, axis, keepdims, dim, keepdim)
+
+
+class ValuesIndices(NamedTuple):
+    """What ``max``/``min`` over one dimension return, as PyTorch's named tuple."""
+
+    values: Tensor
+    indices: Tensor
+
+
+def _extreme(x: Any, axis: Any, keepdims: bool, dim: Any, keepdim: bool | None, name: str) -> Any:
+    """torch.max / torch.min: of all elements (a value), over one dimension (values, indices), or of two tensors."""
+    if isinstance(axis, Tensor):  # torch.max(input, other): the elementwise maximum
+        return (maximum if name == "max" else minimum)(x, axis)
+    x = _tensor(x)
+    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
+    if axis is None:
+        return _reduce(Max if name == "max" else Min, x, None, False, None, None)
+    if not isinstance(axis, int | np.integer):
+        raise TypeError(f"{name}(dim=) takes one dimension, got {axis!r}; a{name}() reduces over several")
+    axis = normalize_axis(axis, x.ndim)[0] if x.ndim else 0
+    data = x.data if x.ndim else x.data.reshape(1)
+    if data.shape[axis] == 0:
+        raise IndexError(f"{name}(): cannot reduce over dimension {axis} of size 0 (shape {x.shape})")
+    found = (np.argmax if name == "max" else np.argmin)(data, axis=axis, keepdims=True)
+    index = tuple(found if i == axis else g for i, g in enumerate(np.indices(found.shape, sparse=True)))
+    values = GetItem.apply(x if x.ndim else reshape(x, (1,)), index=index)  # the gradient goes to that index only
+    if not keepdims or x.ndim == 0:
+        found = np.squeeze(found, axis)
+        values = reshape(values, found.shape)
+    return ValuesIndices(values, Tensor._constant(found.astype(np.int64)))
+
+
+def max(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None) -> Any:
+    """PyTorch's ``max``: all elements → the value; one ``dim`` → ``(values, indices)``; a Tensor → ``maximum``."""
+    return _extreme(x, axis, keepdims, dim, keepdim, "max")
+
+
+def min(x: Any, axis: Any = None, keepdims: bool = False, *, dim: Any = None, keepdim: bool | None = None) -> Any:
+    """PyTorch's ``min``: all elements → the value; one ``dim`` → ``(values, indices)``; a Tensor → ``minimum``."""
+    return _extreme(x, axis, keepdims, dim, keepdim, "min")
 
 
 class Prod(Function):
@@ -123,8 +169,10 @@ class Prod(Function):
         grad_k = grad.reshape(ctx.kept)
         if np.all(_data(x) != 0):
             return grad_k * y.reshape(ctx.kept) / x
-        # with zeros, division fails: product of the others, exactly (first order only)
-        return grad_k * _product_of_others(_data(x), ctx.axes)
+        # with zeros, division fails: the product of the others, exactly
+        if state.arrays:
+            return grad_k * _product_of_others(x, ctx.axes)
+        return grad_k * _product_of_others_differentiable(x, ctx.axes)
 
 
 def _product_of_others(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
@@ -138,10 +186,23 @@ def _product_of_others(x: np.ndarray, axes: tuple[int, ...]) -> np.ndarray:
     return np.transpose((left * right).reshape(moved.shape), np.argsort(perm))
 
 
+def _product_of_others_differentiable(x: Tensor, axes: tuple[int, ...]) -> Tensor:
+    """``_product_of_others`` in recorded ops, for higher derivatives: the n products of n − 1 factors as
+    the product over rows of an n×n stack that has ones on its diagonal (n² memory, only with zeros)."""
+    keep = [i for i in range(x.ndim) if i not in axes]
+    perm = tuple(keep + list(axes))
+    moved = transpose(x, perm)
+    n = int(np.prod([x.shape[a] for a in axes]))
+    rows = reshape(moved, moved.shape[: len(keep)] + (1, n))
+    stack = Where.apply(np.ones((), x.dtype), rows, cond=np.eye(n, dtype=bool))
+    others = reshape(prod(stack, -1), moved.shape)
+    return transpose(others, tuple(np.argsort(perm)))
+
+
 def prod(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
-         keepdim: bool | None = None) -> Tensor:
-    """Product over ``axis``; exact gradients also where inputs are zero."""
-    return _reduce(Prod, x, axis, keepdims, dim, keepdim)
+         keepdim: bool | None = None, dtype: Any = None) -> Tensor:
+    """Product over ``axis``; exact first and higher gradients also where inputs are zero."""
+    return _reduce(Prod, x, axis, keepdims, dim, keepdim, dtype)
 
 
 class LogSumExp(Function):
@@ -164,9 +225,10 @@ class LogSumExp(Function):
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         x, y = ctx.saved_tensors
         y_k = y.reshape(ctx.kept)
-        # an all −inf slice has y = −inf: its gradient is 0 rather than NaN
-        shift = Where.apply_in_backward(y_k, np.zeros((), dtype=y_k.dtype), cond=np.isfinite(_data(y_k)))
-        return grad.reshape(ctx.kept) * Exp.apply_in_backward(x - shift)
+        # an all −inf slice has y = −inf: its gradient is 0 rather than NaN; a +inf element gives NaN (as PyTorch)
+        shift = Where.apply_in_backward(y_k, np.zeros((), dtype=y_k.dtype), cond=_data(y_k) != -np.inf)
+        with np.errstate(invalid="ignore"):
+            return grad.reshape(ctx.kept) * Exp.apply_in_backward(x - shift)
 
 
 def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
@@ -175,29 +237,69 @@ def logsumexp(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = 
     return _reduce(LogSumExp, x, axis, keepdims, dim, keepdim)
 
 
-def _ddof(ddof: int, correction: int | None) -> int:
-    return ddof if correction is None else correction
+def _correction(unbiased: bool | None, correction: float | None, ddof: float | None) -> float:
+    """PyTorch's ``correction`` (default 1), from whichever of ``unbiased``, ``correction``, ``ddof`` was given."""
+    given = [v for v in (unbiased, correction, ddof) if v is not None]
+    if len(given) > 1:
+        raise TypeError("pass at most one of unbiased, correction and ddof")
+    if unbiased is not None:
+        return 1 if unbiased else 0
+    return given[0] if given else 1
 
 
-def var(x: Any, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0, dim: Axis = None,
-        keepdim: bool | None = None, correction: int | None = None) -> Tensor:
-    """Variance over ``axis``: Σ(x − x̄)² / (n − ddof).
-
-    The default ``ddof=0`` is NumPy's (biased); PyTorch's ``x.var()`` defaults to ``correction=1``,
-    which is accepted here as an alias.
-    """
+def var(x: Any, axis: Axis = None, unbiased: bool | None = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: bool | None = None, correction: float | None = None, ddof: float | None = None) -> Tensor:
+    """Variance over ``axis``: Σ(x − x̄)² / (n − correction), ``correction=1`` by default as PyTorch's
+    (``unbiased=False`` or ``ddof=0``, NumPy's spelling, for the biased one)."""
     x = _tensor(x)
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
-    n = int(np.prod([x.shape[a] for a in axes])) - _ddof(ddof, correction)
+    n = int(np.prod([x.shape[a] for a in axes])) - _correction(unbiased, correction, ddof)
     d = x - mean(x, axes, keepdims=True)
     return sum(d * d, axes, keepdims) * (1.0 / n if n > 0 else float("nan"))
 
 
-def std(x: Any, axis: Axis = None, keepdims: bool = False, *, ddof: int = 0, dim: Axis = None,
-        keepdim: bool | None = None, correction: int | None = None) -> Tensor:
-    """Standard deviation over ``axis`` (√var; same ``ddof`` convention)."""
-    return sqrt(var(x, axis, keepdims, ddof=ddof, dim=dim, keepdim=keepdim, correction=correction))
+class Std(Function):
+    """y = √v for a variance v;  ∂y/∂v = 1/(2y), taken as 0 where y = 0 (a constant slice), as PyTorch"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, v: np.ndarray) -> np.ndarray:
+        y = np.sqrt(v)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        dead = _data(y) == 0
+        safe = Where.apply_in_backward(np.ones((), dtype=y.dtype), y, cond=dead)
+        return Where.apply_in_backward(np.zeros((), dtype=y.dtype), grad / (2 * safe), cond=dead)
+
+
+def std(x: Any, axis: Axis = None, unbiased: bool | None = None, keepdims: bool = False, *, dim: Axis = None,
+        keepdim: bool | None = None, correction: float | None = None, ddof: float | None = None) -> Tensor:
+    """Standard deviation over ``axis``: √var, with var's ``correction`` (1 by default); gradient 0 on a constant slice."""
+    return Std.apply(var(x, axis, unbiased, keepdims, dim=dim, keepdim=keepdim, correction=correction, ddof=ddof))
+
+
+def var_mean(x: Any, axis: Axis = None, unbiased: bool | None = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None, correction: float | None = None, ddof: float | None = None
+             ) -> tuple[Tensor, Tensor]:
+    """``(var, mean)`` over ``axis``, as ``torch.var_mean``."""
+    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
+    v = var(x, axis, unbiased, keepdims, correction=correction, ddof=ddof)
+    return v, mean(x, axis, keepdims)
+
+
+def std_mean(x: Any, axis: Axis = None, unbiased: bool | None = None, keepdims: bool = False, *, dim: Axis = None,
+             keepdim: bool | None = None, correction: float | None = None, ddof: float | None = None
+             ) -> tuple[Tensor, Tensor]:
+    """``(std, mean)`` over ``axis``, as ``torch.std_mean``."""
+    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
+    s = std(x, axis, unbiased, keepdims, correction=correction, ddof=ddof)
+    return s, mean(x, axis, keepdims)
 
 
 def argmax(x: Any, axis: int | None = None, keepdims: bool = False, *, dim: int | None = None,

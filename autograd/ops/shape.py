@@ -40,7 +40,10 @@ def reshape(x: Any, shape: Any) -> Tensor:
     if shape == old or (len(shape) == len(old) and shape.count(-1) == 1 and 0 not in old
                         and all([s == t or s == -1 for s, t in zip(shape, old)])):
         return x if x.grad_fn is None and not x.requires_grad else Reshape.apply(x, shape=old)
-    return Reshape.apply(x, shape=shape)
+    try:
+        return Reshape.apply(x, shape=shape)
+    except ValueError as e:  # NumPy's message names the size and the shape asked for
+        raise ShapeError(f"{e} (the tensor has shape {old})") from None
 
 
 def flatten(x: Any, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -82,13 +85,13 @@ def transpose(x: Any, *dims: Any) -> Tensor:
     else:
         raise TypeError(f"transpose takes no dims, two dims to swap, or one permutation; got {dims}")
     if sorted(axes) != list(range(x.ndim)):
-        raise ValueError(f"axes {axes} are not a permutation of the {x.ndim} dimensions")
+        raise ShapeError(f"axes {axes} are not a permutation of the {x.ndim} dimensions")
     return Transpose.apply(x, axes=axes)
 
 
 def permute(x: Any, *dims: Any) -> Tensor:
     """Reorder all axes: ``permute(x, 2, 0, 1)`` or ``permute(x, (2, 0, 1))``."""
-    return transpose(x, dims[0] if len(dims) == 1 else dims)
+    return transpose(x, dims[0] if len(dims) == 1 and isinstance(dims[0], Sequence | np.ndarray) else dims)
 
 
 def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
@@ -99,10 +102,20 @@ def squeeze(x: Any, axis: Any = None, *, dim: Any = None) -> Tensor:
     return reshape(x, tuple(s for i, s in enumerate(x.shape) if i not in axes or s != 1))
 
 
-def unsqueeze(x: Any, dim: int) -> Tensor:
+def _one_dim(dim: Any, axis: Any, default: Any = None) -> Any:
+    """``dim`` or its NumPy spelling ``axis`` (not both)."""
+    if dim is not None and axis is not None:
+        raise TypeError("pass either dim or axis, not both")
+    dim = dim if dim is not None else axis
+    if dim is None and default is None:
+        raise TypeError("missing the dimension: pass dim=")
+    return default if dim is None else dim
+
+
+def unsqueeze(x: Any, dim: int | None = None, *, axis: int | None = None) -> Tensor:
     """Insert a size-1 dimension at ``dim``."""
     x = _tensor(x)
-    dim = normalize_axis(dim, x.ndim + 1)[0]
+    dim = normalize_axis(_one_dim(dim, axis), x.ndim + 1)[0]
     return reshape(x, x.shape[:dim] + (1,) + x.shape[dim:])
 
 
@@ -127,7 +140,10 @@ def broadcast_to(x: Any, shape: Any) -> Tensor:
     shape = tuple(shape)
     if shape == x.shape:
         return x
-    return BroadcastTo.apply(x, shape=shape)
+    try:
+        return BroadcastTo.apply(x, shape=shape)
+    except ValueError as e:
+        raise ShapeError(str(e)) from None
 
 
 def expand(x: Any, *sizes: Any) -> Tensor:
@@ -192,6 +208,9 @@ def concatenate(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None
     if not xs:
         raise ValueError("concatenate needs at least one tensor")
     axis = normalize_axis(dim if dim is not None else axis, xs[0].ndim)[0]
+    for x in xs[1:]:
+        if x.ndim != xs[0].ndim or any(s != t for i, (s, t) in enumerate(zip(x.shape, xs[0].shape)) if i != axis):
+            raise ShapeError(f"concatenate: shapes {[t.shape for t in xs]} differ outside dimension {axis}")
     return Concatenate.apply(*xs, axis=axis)
 
 
@@ -205,15 +224,16 @@ def stack(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> T
         raise ValueError("stack needs at least one tensor")
     shapes = {x.shape for x in xs}
     if len(shapes) > 1:
-        raise ValueError(f"stack needs tensors of one shape, got {sorted(shapes)}")
+        raise ShapeError(f"stack needs tensors of one shape, got {sorted(shapes)}")
     axis = normalize_axis(dim if dim is not None else axis, xs[0].ndim + 1)[0]
     return concatenate([unsqueeze(x, axis) for x in xs], axis)
 
 
-def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple[Tensor, ...]:
+def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int | None = None, *,
+          axis: int | None = None) -> tuple[Tensor, ...]:
     """PyTorch's ``split``: chunks of one size (the last may be smaller) or of the listed sizes."""
     x = _tensor(x)
-    dim = normalize_axis(dim, x.ndim)[0]
+    dim = normalize_axis(_one_dim(dim, axis, 0), x.ndim)[0]
     n = x.shape[dim]
     if isinstance(split_size_or_sections, int | np.integer):
         if split_size_or_sections <= 0:
@@ -222,7 +242,7 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int = 0) -> 
     else:
         sizes = list(split_size_or_sections)
         if sum(sizes) != n:
-            raise ValueError(f"split sizes {sizes} do not add up to dimension {dim} of size {n}")
+            raise ShapeError(f"split sizes {sizes} do not add up to dimension {dim} of size {n}")
     return _pieces(x, dim, [int(b) for b in np.cumsum([0] + sizes)])
 
 

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -40,10 +38,10 @@ def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
 def prelu(x: Any, weight: Any) -> Tensor:
     """f(z) = z if z > 0 else a·z, with a learned slope a per channel (dim 1) or one shared a"""
     x, weight = _tensor(x), _tensor(weight)
-    if weight.size == 1:
+    if weight.numel() == 1:
         weight = weight.reshape(())
-    elif x.ndim < 2 or x.shape[1] != weight.size:
-        raise ValueError(f"prelu: {weight.size} slopes need an input with {weight.size} channels in dim 1, "
+    elif x.ndim < 2 or x.shape[1] != weight.numel():
+        raise ValueError(f"prelu: {weight.numel()} slopes need an input with {weight.numel()} channels in dim 1, "
                          f"got shape {x.shape}")
     else:
         weight = weight.reshape((-1,) + (1,) * (x.ndim - 2))
@@ -141,36 +139,9 @@ def celu(x: Any, alpha: float = 1.0) -> Tensor:
     return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha)
 
 
-class Erf(Function):
-    """y = erf x = (2/√π)∫₀ˣ e^(−t²) dt;  ∂y/∂x = (2/√π)·e^(−x²)"""
-
-    arrays_ok = True
-
-    @staticmethod
-    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        ctx.save_for_backward(x)
-        return _erf_float64()(x.astype(np.float64, copy=False)).astype(x.dtype, copy=False)
-
-    @staticmethod
-    def backward(ctx: Context, grad: Tensor) -> Tensor:
-        (x,) = ctx.saved_tensors
-        return grad * (2 / math.sqrt(math.pi)) * Exp.apply_in_backward(-(x * x))
-
-
-@functools.cache
-def _erf_float64() -> Callable[[np.ndarray], np.ndarray]:
-    """NumPy has no erf: SciPy's when it is installed (within 2 ulp of ``math.erf``, 6× faster), else
-    ``math.erf`` element by element. Imported on first use, so ``import nn`` does not load SciPy."""
-    try:
-        from scipy.special import erf
-    except ImportError:
-        return np.vectorize(math.erf, otypes=[np.float64])
-    return erf
-
-
 def erf(x: Any) -> Tensor:
-    """The error function, elementwise, exact to float64 precision."""
-    return Erf.apply(x)
+    """The error function, elementwise, exact to float64 precision (``autograd.erf``)."""
+    return autograd.erf(x)
 
 
 def gelu(x: Any, approximate: str = "none") -> Tensor:

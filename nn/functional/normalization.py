@@ -27,7 +27,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
         raise ValueError(f"batch_norm: expected input of shape (N, C) or (N, C, L), got {x.shape}")
     axes = (0,) + tuple(range(2, x.ndim))
     shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
-    n = x.size // x.shape[1] if x.shape[1] else 0
+    n = x.numel() // x.shape[1] if x.shape[1] else 0
     for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
                     ("bias", bias)):
         if t is not None and tuple(np.shape(_array(t))) != (x.shape[1],):
@@ -37,7 +37,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
         if n <= 1:
             raise ValueError(f"Expected more than 1 value per channel when training, got input size {x.shape}")
         mean = x.mean(axis=axes, keepdims=True)
-        var = x.var(axis=axes, keepdims=True)
+        var = x.var(axis=axes, keepdims=True, correction=0)
         if training and running_mean is not None and running_var is not None:
             _update(running_mean, mean.data.reshape(-1), momentum)
             _update(running_var, var.data.reshape(-1) * (n / (n - 1)), momentum)
@@ -68,7 +68,7 @@ def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None
                          f"[*, {', '.join(map(str, shape))}], but got input of size {x.shape}")
     axes = tuple(range(x.ndim - k, x.ndim))
     mean = x.mean(axis=axes, keepdims=True)
-    var = x.var(axis=axes, keepdims=True)
+    var = x.var(axis=axes, keepdims=True, correction=0)
     x_hat = (x - mean) / autograd.sqrt(var + eps)
     if weight is not None:
         x_hat = x_hat * weight

@@ -70,7 +70,7 @@ _STEPS = {  # name: (arity, op); numbers on either side, broadcasting, 0-d tenso
     "exp": (1, lambda a: autograd.exp(a * 0.1)),
     "square": (1, lambda a: a**2),
     "sum": (1, lambda a: a.sum(axis=-1, keepdims=True) if a.ndim else a),
-    "max": (1, lambda a: a.max(axis=0) if a.ndim else a),
+    "max": (1, lambda a: a.amax(axis=0) if a.ndim else a),
     "detach": (1, lambda a: a * a.detach()),
     "once": (1, lambda a: _Tripled.apply(a)),
 }

@@ -99,9 +99,11 @@ class TestDtype:
         with pytest.raises(TypeError, match=name):
             autograd.tensor(np.zeros(2, dtype=dtype)).requires_grad_()
 
-    def test_python_ints_become_float_and_can_require_grad(self):
-        x = autograd.tensor([1, 2], requires_grad=True)
-        assert x.dtype == np.float32
+    def test_python_ints_become_int64_and_cannot_require_grad(self):
+        assert autograd.tensor([1, 2]).dtype == np.int64  # as PyTorch: integer labels and indices
+        with pytest.raises(TypeError, match=r"got dtype int64 \(write 1\.0"):
+            autograd.tensor([1, 2], requires_grad=True)
+        assert autograd.tensor([1.0, 2], requires_grad=True).dtype == np.float32
 
     @pytest.mark.parametrize("data", ["abc", [1, "a"], [None, 1.0], {"a": 1}])
     def test_non_numeric_data_is_refused(self, data):

@@ -78,15 +78,17 @@ class TestCreation:
 
 
 class TestDtypeRules:
-    def test_python_scalars_and_lists_become_float32(self):
-        for data in (1.5, 3, [1, 2], [[1.0, 2.0]], True * 1.0):
-            assert autograd.tensor(data).dtype == np.float32
+    def test_python_floats_become_float32_ints_int64_bools_bool(self):
+        torch = pytest.importorskip("torch")
+        for data in (1.5, 3, [1, 2], [[1.0, 2.0]], [1, 2.5], True, [True, False], 2**40):
+            assert autograd.tensor(data).dtype == np.dtype(str(torch.tensor(data).dtype).removeprefix("torch."))
+        assert autograd.tensor(1.5).dtype == np.float32 and autograd.tensor([1, 2]).dtype == np.int64
         assert autograd.get_default_dtype() == np.float32
 
     def test_set_default_dtype(self):
         autograd.set_default_dtype(np.float64)
         assert autograd.get_default_dtype() == np.float64
-        assert autograd.tensor([1, 2]).dtype == np.float64
+        assert autograd.tensor([1.0, 2]).dtype == np.float64 and autograd.tensor([1, 2]).dtype == np.int64
         assert autograd.zeros(2).dtype == np.float64 and autograd.randn(2).dtype == np.float64
         autograd.set_default_dtype(np.float32)
         assert autograd.tensor(1.0).dtype == np.float32
@@ -143,7 +145,8 @@ class TestDtypeRules:
 class TestPythonConversions:
     def test_properties(self):
         t = autograd.tensor(np.arange(6.0).reshape(2, 3))
-        assert (t.shape, t.ndim, t.size, t.numel(), t.dtype) == ((2, 3), 2, 6, 6, np.float64)
+        assert (t.shape, t.ndim, t.dim(), t.size(), t.size(1), t.size(-2), t.numel(), t.dtype) == (
+            (2, 3), 2, 2, (2, 3), 3, 2, 6, np.float64)
         assert t.T.shape == (3, 2)
         assert t.numpy() is t.data
         assert np.asarray(t) is t.data

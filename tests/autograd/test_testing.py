@@ -124,7 +124,7 @@ class TestStrategies:
     @given(tensors(shape=(4, 4), elements=st.sampled_from([0.25, 0.5, 0.75]) | st.integers(1, 20).map(float),
                    unique=True))
     def test_custom_elements_and_unique(self, t: autograd.Tensor) -> None:
-        assert len(np.unique(t.data)) == t.size
+        assert len(np.unique(t.data)) == t.numel()
 
     @examples(1.0)
     @given(shapes(min_dims=1, max_dims=3, min_side=2, max_side=4))
