@@ -9,7 +9,8 @@
 (2.0, 8.0)
 """
 
-from . import compiled, functional, gradcheck, viz
+from . import compiled  # first: it picks the engine's build (see compiled.py)
+from . import functional, gradcheck, graph, viz
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,
@@ -101,7 +102,7 @@ __all__ = [
     "Context", "Function", "ShapeError", "Tensor", "abs", "add", "arange", "argmax", "argmin", "backward", "broadcast_to",
     "cast", "cat", "clamp", "clip", "compiled", "concatenate", "cos", "default_generator", "detect_anomaly", "div", "dot",
     "empty", "enable_grad", "eq", "exp", "expand", "expm1", "eye", "flatten", "full", "functional", "ge",
-    "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "gt", "is_anomaly_enabled",
+    "get_default_dtype", "get_rng_state", "getitem", "grad", "gradcheck", "graph", "gt", "is_anomaly_enabled",
     "is_grad_enabled", "le", "linspace", "log",
     "log1p", "logsumexp", "lt", "manual_seed", "matmul", "max", "maximum", "mean", "min", "minimum", "mul", "ne",
     "neg", "no_grad", "once_differentiable", "ones", "ones_like", "outer", "pad", "permute", "pow", "prod",

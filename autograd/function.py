@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .grad_mode import clock, state
+from .graph import STALE_GRAPH, GraphAcrossStepsWarning
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 _NEVER = float("inf")  # a node that saved nothing cannot see a changed tensor
+_NUMERIC = "biufc"  # dtype kinds a forward may return: bool, integers, floats, complex
+_DIFFERENTIABLE = "fc"  # and those whose outputs join the graph (a bool or int output never requires grad)
 
 FREED_GRAPH = (
     "Trying to backward through the graph a second time (or to read saved tensors after they "
@@ -27,8 +31,9 @@ class Context:
     """
 
     # the per-call fields are slots (a recorded node always has them, and a slot spares it a __dict__);
-    # the rest are class-level defaults that an instance overrides only when it needs to
-    __slots__ = ("__dict__", "_saved", "epoch", "fn", "inputs")
+    # the rest are class-level defaults that an instance overrides only when it needs to. In the
+    # compiled build function.pxd declares the same fields as C members.
+    __slots__ = ("__dict__", "_running", "_saved", "epoch", "fn", "inputs", "step")
     output: Tensor | None = None  # the node's output, set by whoever runs backward in Tensor mode
     creation_site: str | None = None
 
@@ -36,6 +41,8 @@ class Context:
         self.fn = fn
         self._saved: tuple[Any, ...] = ()
         self.epoch = _NEVER  # clock.now when forward saved arrays (see grad_mode._Clock)
+        self.step = clock.steps  # optimizer steps taken before this node was recorded (see graph.py)
+        self._running = None  # the backward pass running this node's rule (see engine._step)
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep inputs, the output, or constants (masks, indices) for ``backward``."""
@@ -155,47 +162,7 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
         """Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad."""
-        # the hot path of every op: plain loops, inlined construction and fixed-arity calls, because a
-        # generator or a *args/**kwargs call costs as much as a small array op
-        for x in inputs:
-            if not isinstance(x, Tensor):
-                inputs = _lift_all(inputs)
-                break
-        ctx = _new_context(Context)
-        ctx.fn = cls
-        ctx._saved = ()
-        if attrs:
-            raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
-        elif len(inputs) == 2:
-            raw = cls.forward(ctx, inputs[0].data, inputs[1].data)
-        elif len(inputs) == 1:
-            raw = cls.forward(ctx, inputs[0].data)
-        else:
-            raw = cls.forward(ctx, *[t.data for t in inputs])
-        out = _new_tensor(Tensor)
-        if type(raw) is np.ndarray:
-            out.data = raw
-        else:  # a NumPy scalar from an op on 0-d arrays: the output must be the array it becomes
-            out.data = np.asarray(raw)
-            for s in ctx._saved:
-                if s is raw:  # forward saved its output (tanh, exp): save the array instead
-                    ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
-                    break
-        if state.enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    out.grad_fn = ctx
-                    out.requires_grad = True
-                    ctx.inputs = inputs
-                    ctx.epoch = clock.now if ctx._saved else _NEVER
-                    if state.anomaly:
-                        from .anomaly import creation_site
-
-                        ctx.creation_site = creation_site()
-                    return out
-        out.grad_fn = None
-        out.requires_grad = False
-        return out
+        return _apply(cls, inputs, attrs)
 
     @classmethod
     def apply_in_backward(cls, *inputs: Any, **attrs: Any) -> Any:
@@ -207,6 +174,74 @@ class Function:
         if state.arrays:
             return cls.forward(_new_context(Context), *inputs, **attrs)
         return cls.apply(*inputs, **attrs)
+
+
+def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
+    """``Function.apply``, the hot path of every op: plain loops and fixed-arity calls, because a
+    generator or a *args/**kwargs call costs as much as a small array op."""
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            inputs = _lift_all(inputs)
+            break
+    ctx = _new_context(Context)
+    ctx.fn = cls
+    ctx._saved = ()
+    ctx._running = None
+    if attrs:
+        raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
+    elif len(inputs) == 2:
+        raw = cls.forward(ctx, inputs[0].data, inputs[1].data)
+    elif len(inputs) == 1:
+        raw = cls.forward(ctx, inputs[0].data)
+    else:
+        raw = cls.forward(ctx, *[t.data for t in inputs])
+    out = _new_tensor(Tensor)
+    if type(raw) is np.ndarray and raw.dtype.kind in _NUMERIC:
+        out.data = raw
+    else:
+        out.data = _output_array(cls, raw)
+        for s in ctx._saved:
+            if s is raw:  # forward saved its output (tanh, exp) as a NumPy scalar: save the array instead
+                ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
+                break
+    out.grad_fn = None
+    out.requires_grad = False
+    if state.enabled and out.data.dtype.kind in _DIFFERENTIABLE:
+        for t in inputs:
+            if t.requires_grad:
+                _record(ctx, inputs, out)
+                break
+    return out
+
+
+def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
+    """Make ``ctx`` the node that made ``out``: linked to ``inputs``, stamped with the clocks it is checked against."""
+    out.grad_fn = ctx
+    out.requires_grad = True
+    ctx.inputs = inputs
+    ctx.epoch = clock.now if ctx._saved else _NEVER
+    steps = ctx.step = clock.steps
+    for t in inputs:
+        node = t.grad_fn
+        if node is not None and node.step != steps:
+            warnings.warn(GraphAcrossStepsWarning(STALE_GRAPH), stacklevel=4)
+            break
+    if state.anomaly:
+        from .anomaly import creation_site
+
+        ctx.creation_site = creation_site()
+
+
+def _output_array(cls: type[Function], raw: Any) -> np.ndarray:
+    """What a forward returned, as the output's array: a NumPy scalar or Python number becomes a 0-d array;
+    anything else (None, a string, a generator, an array of objects or strings) is refused."""
+    if isinstance(raw, np.ndarray | np.generic | float | int | complex) and not isinstance(raw, str):
+        array = np.asarray(raw)
+        if array.dtype.kind in _NUMERIC:
+            return array
+        raise TypeError(f"{cls.__name__}.forward returned an array of dtype {array.dtype}; "
+                        "it must return a numeric NumPy array")
+    raise TypeError(f"{cls.__name__}.forward returned {type(raw).__name__}; it must return a NumPy array")
 
 
 def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:

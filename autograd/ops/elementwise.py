@@ -12,7 +12,7 @@ import numpy as np
 
 from ..function import Context, Function
 from ..tensor import Tensor
-from .scratch import unshared
+from ..scratch import unshared
 
 
 class Add(Function):

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import autograd
 from autograd.engine import topological_order
-from autograd.ops import scratch
+from autograd import scratch
 from autograd.testing import broadcastable_shapes, tensors
 
 
