@@ -9,8 +9,7 @@
 (2.0, 8.0)
 """
 
-from . import compiled  # first: it picks the engine's build (see compiled.py)
-from . import functional, gradcheck, graph, viz
+from . import compiled, functional, gradcheck, graph, viz  # compiled first: it picks the engine's build
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
                        arange,

@@ -20,7 +20,7 @@ import os
 import sys
 from pathlib import Path
 
-MODULES = ("grad_mode", "tensor", "function", "engine")  # compiled when built; each has a .pxd beside it
+MODULES = ("grad_mode", "tensor", "function", "engine")  # compiled when built (setup.py)
 PURE_PYTHON = "CHAINRULE_PURE_PYTHON"  # the environment variable that selects the .py files at start-up
 
 
@@ -33,9 +33,7 @@ def available() -> bool:
 
 def active() -> bool:
     """True if this process runs the compiled modules (fixed at import: see ``CHAINRULE_PURE_PYTHON``)."""
-    from . import engine, function, grad_mode, tensor
-
-    return all(not m.__file__.endswith(".py") for m in (engine, function, grad_mode, tensor))
+    return all(not sys.modules[f"{__package__}.{name}"].__file__.endswith(".py") for name in MODULES)
 
 
 def requested_pure_python() -> bool:

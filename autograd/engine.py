@@ -15,15 +15,16 @@ from typing import Any
 
 import numpy as np
 
-from .function import FREED_GRAPH, Context
 from . import scratch
+from .collector import show
+from .function import FREED_GRAPH, Context
 from .grad_mode import clock, state
 from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
 
 def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
-    """For each non-leaf tensor above ``roots``: how many graph edges consume it."""
+    """For each non-leaf tensor above ``roots``: how many graph edges consume it. Checks the graph's shape too."""
     consumers: dict[Tensor, int] = {}
     stack = []
     for r in roots:
@@ -31,7 +32,7 @@ def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
             consumers[r] = 0
             stack.append(r)
     while stack:
-        for t in stack.pop().grad_fn.inputs:
+        for t in _inputs(stack.pop()):
             if t.grad_fn is None:
                 continue
             if t not in consumers:
@@ -39,6 +40,20 @@ def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
                 stack.append(t)
             consumers[t] += 1
     return consumers
+
+
+def _inputs(t: Tensor) -> tuple[Tensor, ...]:
+    """The inputs of the node that made ``t``, after checking that nobody replaced the node or its inputs."""
+    node = t.grad_fn
+    if type(node) is not Context:
+        raise TypeError(f"a tensor's grad_fn is a {type(node).__name__}, not a node recorded by an op")
+    inputs = getattr(node, "inputs", None)
+    if type(inputs) is not tuple:
+        raise TypeError(f"{node.name()}.inputs is a {type(inputs).__name__}, not the tuple of Tensors it recorded")
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{node.name()}.inputs holds a {type(x).__name__}, not a Tensor")
+    return inputs
 
 
 def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
@@ -173,6 +188,7 @@ class _Pass:
     def take_upstream(self) -> Any:
         """The upstream gradient, no longer held here: a rule given it may be its only holder (see scratch.py)."""
         g, self.upstream = self.upstream, None
+        scratch.handed = id(g)
         return g
 
     def walk(self) -> None:
@@ -237,6 +253,7 @@ def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
             grads = _tensor_rule(ctx, t, run.take_upstream(), run.arrays)
     finally:
         ctx._running = None
+    show(ctx, inputs)  # the rule may have stored something on ctx (collector.py)
     if getattr(ctx, "inputs", None) is not inputs:
         raise RuntimeError(f"function {ctx.name()} rebound or deleted ctx.inputs in its backward; a rule must "
                            "leave the recorded graph as it is")

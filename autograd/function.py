@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .collector import hide
 from .grad_mode import clock, state
-from .graph import STALE_GRAPH, GraphAcrossStepsWarning
+from .graph import warn_across_steps
 
 if TYPE_CHECKING:
     from .tensor import Tensor
@@ -172,7 +172,7 @@ class Function:
         pass builds a graph.
         """
         if state.arrays:
-            return cls.forward(_new_context(Context), *inputs, **attrs)
+            return cls.forward(Context.__new__(Context), *inputs, **attrs)
         return cls.apply(*inputs, **attrs)
 
 
@@ -183,7 +183,7 @@ def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) 
         if not isinstance(x, Tensor):
             inputs = _lift_all(inputs)
             break
-    ctx = _new_context(Context)
+    ctx = Context.__new__(Context)
     ctx.fn = cls
     ctx._saved = ()
     ctx._running = None
@@ -195,7 +195,7 @@ def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) 
         raw = cls.forward(ctx, inputs[0].data)
     else:
         raw = cls.forward(ctx, *[t.data for t in inputs])
-    out = _new_tensor(Tensor)
+    out = Tensor.__new__(Tensor)
     if type(raw) is np.ndarray and raw.dtype.kind in _NUMERIC:
         out.data = raw
     else:
@@ -224,12 +224,13 @@ def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
     for t in inputs:
         node = t.grad_fn
         if node is not None and node.step != steps:
-            warnings.warn(GraphAcrossStepsWarning(STALE_GRAPH), stacklevel=4)
+            warn_across_steps()
             break
     if state.anomaly:
         from .anomaly import creation_site
 
         ctx.creation_site = creation_site()
+    hide(ctx, inputs)  # out of the cyclic collector's walks while it holds no attributes (collector.py)
 
 
 def _output_array(cls: type[Function], raw: Any) -> np.ndarray:
@@ -301,5 +302,3 @@ class _NotDifferentiable(Function):
 
 from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)
 
-_new_tensor = Tensor.__new__
-_new_context = Context.__new__

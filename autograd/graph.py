@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 from .grad_mode import clock
@@ -26,6 +27,17 @@ STALE_GRAPH = (
 
 class GraphAcrossStepsWarning(UserWarning):
     """An op was recorded on top of nodes made before the last ``optimizer.step()``."""
+
+
+_warned = False  # warn_across_steps has warned in this process
+
+
+def warn_across_steps() -> None:
+    """Warn, once per process, that an op extended a graph recorded before the last optimizer step."""
+    global _warned
+    if not _warned:
+        _warned = True
+        warnings.warn(GraphAcrossStepsWarning(STALE_GRAPH), stacklevel=5)
 
 
 def increment_version(tensor: Tensor) -> None:

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, no_grad
+from autograd.graph import increment_version
 
 
 class Parameter(Tensor):
@@ -200,7 +201,7 @@ class Module:
         with no_grad():
             for k, arr in cast.items():
                 own[k].data = arr
-                own[k]._bump_version()
+                increment_version(own[k])
         return missing, unexpected
 
     # ------------------------------------------------------------------ printing

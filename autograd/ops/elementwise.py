@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 
 from ..function import Context, Function
-from ..tensor import Tensor
 from ..scratch import unshared
+from ..tensor import Tensor
 
 
 class Add(Function):
