@@ -15,10 +15,13 @@ def extensions() -> list[Extension]:
         from Cython.Build import cythonize
     except ImportError:
         return []
-    modules = [Extension(f"autograd.{name}", [f"autograd/{name}.py"], optional=True) for name in MODULES]
-    modules.append(Extension("autograd._collector", ["autograd/_collector.pyx"], optional=True))
+    modules = [Extension(f"autograd.{name}", [f"autograd/{name}.py"]) for name in MODULES]
+    modules.append(Extension("autograd._collector", ["autograd/_collector.pyx"]))
     # annotations stay hints: the .pxd files, not `x: int`, decide what is typed in C
-    return cythonize(modules, quiet=True, compiler_directives={"language_level": 3, "annotation_typing": False})
+    compiled = cythonize(modules, quiet=True, compiler_directives={"language_level": 3, "annotation_typing": False})
+    for extension in compiled:
+        extension.optional = True  # a failed compile is a warning, and that module stays Python (cythonize drops it)
+    return compiled
 
 
 setup(ext_modules=extensions())

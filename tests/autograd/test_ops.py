@@ -33,6 +33,7 @@ NOT_OPS = {
     "requires_grad_", "retain_grad", "shape", "size", "tolist", "zero_grad",
     # in-place updates: recorded as add/sub/mul/div (which have rows) when a gradient is needed
     "__iadd__", "__isub__", "__imul__", "__itruediv__", "_in_place", "_bump_version",
+    "__new__",  # the compiled class (an extension type) lists its constructor
 }
 
 
