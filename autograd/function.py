@@ -196,21 +196,25 @@ def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) 
     else:
         raw = cls.forward(ctx, *[t.data for t in inputs])
     out = Tensor.__new__(Tensor)
-    if type(raw) is np.ndarray and raw.dtype.kind in _NUMERIC:
-        out.data = raw
-    else:
+    if type(raw) is not np.ndarray:  # a NumPy scalar from an op on 0-d arrays, or something wrong
         out.data = _output_array(cls, raw)
         for s in ctx._saved:
             if s is raw:  # forward saved its output (tanh, exp) as a NumPy scalar: save the array instead
                 ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
                 break
+    else:
+        out.data = raw
+    kind = out.data.dtype.kind
     out.grad_fn = None
     out.requires_grad = False
-    if state.enabled and out.data.dtype.kind in _DIFFERENTIABLE:
-        for t in inputs:
-            if t.requires_grad:
-                _record(ctx, inputs, out)
-                break
+    if kind in _DIFFERENTIABLE:
+        if state.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    _record(ctx, inputs, out)
+                    break
+    elif kind not in _NUMERIC:
+        _output_array(cls, out.data)  # raises, naming the dtype
     return out
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .dtypes import as_array, check_differentiable, get_default_dtype
 from .grad_mode import clock, state
 
-Axis = int | tuple[int, ...] | None
+if TYPE_CHECKING:
+    from .ops.axes import Axis
 
 
 class RemovableHandle:

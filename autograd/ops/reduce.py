@@ -8,11 +8,9 @@ import numpy as np
 
 from ..function import Context, Function
 from ..tensor import Tensor
-from .axes import normalize_axis
+from .axes import Axis, normalize_axis
 from .elementwise import Exp, Where, _data, _tensor, sqrt
 from .shape import BroadcastTo
-
-Axis = int | tuple[int, ...] | None
 
 
 def _resolve(axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> tuple[Axis, bool]:
