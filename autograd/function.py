@@ -71,13 +71,9 @@ class Context:
             raise RuntimeError(FREED_GRAPH)
         if state.arrays:
             return saved
-        return self._saved_as_tensors()
-
-    def _saved_as_tensors(self) -> tuple[Tensor, ...]:
-        """``saved_tensors`` on the graph-building path (apart for the compiled property to call)."""
         out = self.output
         tensors = []
-        for s in self._saved:
+        for s in saved:
             if out is not None and s is out.data:
                 tensors.append(out)
                 continue
@@ -255,9 +251,9 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
         a, b = inputs
         if type(b) is float or type(b) is int:
             if isinstance(a, Tensor) and a.data.dtype.kind == "f":
-                return a, Tensor._constant(np.asarray(b, a.data.dtype))
+                return a, _number(b, a.data.dtype)
         elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b.data.dtype.kind == "f":
-            return Tensor._constant(np.asarray(a, b.data.dtype)), b
+            return _number(a, b.data.dtype), b
     like = None
     for x in inputs:
         if isinstance(x, Tensor):
@@ -267,6 +263,13 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     for x in inputs:
         lifted.append(x if isinstance(x, Tensor) else Tensor._lift(x, like))
     return tuple(lifted)
+
+
+def _number(x: float, dtype: np.dtype) -> Tensor:
+    """A Python number as a constant Tensor of ``dtype``, hidden from the cyclic collector (only its node holds it)."""
+    t = Tensor._constant(np.asarray(x, dtype))
+    hide(t, ())
+    return t
 
 
 def once_differentiable(backward: Any) -> Any:
