@@ -4,8 +4,9 @@ A graph is acyclic and freed by reference counting, so the collector gains nothi
 yet each walk costs time in proportion to its size. A recorded node and its input tuple are hidden
 from the collector while the node holds no attributes of its own; a node that does (a rule stored
 something on ``ctx``) is shown again, since that attribute may close a cycle the collector must find.
-Python has no call for this: the helper is compiled with the engine, and without it every node stays
-tracked (correct, just slower on very large graphs).
+Python has no call for this: the helper is compiled with the engine and hides only the compiled
+classes' objects; on the Python source, or without the helper, every node stays tracked (correct,
+just slower on very large graphs).
 """
 
 from __future__ import annotations

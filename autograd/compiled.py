@@ -2,13 +2,13 @@
 
 ``function.py``, ``engine.py``, ``tensor.py`` and ``grad_mode.py`` are the engine's only source. When
 chainrule is installed where Cython and a C compiler are at hand, ``setup.py`` also compiles those
-files (typed by the ``.pxd`` files beside them) into extension modules, which Python then imports in
+files (typed where the ``.pxd`` files beside them say) into extension modules, which Python then imports in
 their place. Without a compiler chainrule installs and runs on the ``.py`` files alone.
 ``CHAINRULE_PURE_PYTHON=1`` in the environment at start-up imports the ``.py`` files even where the
 compiled ones exist: to step through the engine in a debugger, or to compare the two builds.
 
 >>> import autograd.compiled
->>> autograd.compiled.active() in (True, False)
+>>> autograd.compiled.active() == (autograd.compiled.available() and not autograd.compiled.requested_pure_python())
 True
 """
 

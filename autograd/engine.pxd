@@ -11,9 +11,9 @@ cdef class _Pass:
     cdef public object capture, stored, thread, upstream
     cdef public dict captured, consumers, leaves, pending
 
-    @cython.locals(t=Tensor, ctx=Context, inp=Tensor, ready=list, consumers=dict, pending=dict, leaves=dict,
-                   into=dict, left=Py_ssize_t)
-    cpdef walk(self)
+    @cython.locals(t=Tensor, ctx=Context, inp=Tensor, node=Context, consumers=dict, pending=dict, leaves=dict,
+                   left=Py_ssize_t)
+    cpdef walk(self, list ready)
 
     cpdef take_upstream(self)
 
@@ -21,5 +21,5 @@ cdef class _Pass:
 @cython.locals(inputs=tuple, checked=list, i=Py_ssize_t, inp=Tensor)
 cpdef tuple _step(Context ctx, Tensor t, _Pass run, bint free)
 
-@cython.locals(stack=list)
+@cython.locals(stack=list, consumers=dict)
 cpdef dict _consumer_counts(roots)

@@ -23,51 +23,70 @@ from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
 
-def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
-    """For each non-leaf tensor above ``roots``: how many graph edges consume it. Checks the graph's shape too."""
-    consumers: dict[Tensor, int] = {}
+def _consumer_counts(roots: Sequence[Tensor]) -> dict[Context, int]:
+    """For each node above ``roots``: how many graph edges consume its output. Checks the graph's shape too.
+
+    Keyed by node, not by tensor: a node hashes by identity in C, a Tensor (whose ``==`` is elementwise)
+    through its own ``__hash__``.
+    """
+    consumers: dict[Context, int] = {}
     stack = []
     for r in roots:
-        if r.grad_fn is not None and r not in consumers:
-            consumers[r] = 0
-            stack.append(r)
+        node = r.grad_fn
+        if node is not None and node not in consumers:
+            consumers[node] = 0
+            stack.append(node)
     while stack:
-        for t in _inputs(stack.pop()):
-            if t.grad_fn is None:
+        node = stack.pop()
+        if type(node) is not Context or type(getattr(node, "inputs", None)) is not tuple:
+            _refuse_node(node)
+        for t in node.inputs:
+            if not isinstance(t, Tensor):
+                _refuse_node(node)
+            below = t.grad_fn
+            if below is None:
                 continue
-            if t not in consumers:
-                consumers[t] = 0
-                stack.append(t)
-            consumers[t] += 1
+            if below not in consumers:
+                consumers[below] = 0
+                stack.append(below)
+            consumers[below] += 1
     return consumers
 
 
-def _inputs(t: Tensor) -> tuple[Tensor, ...]:
-    """The inputs of the node that made ``t``, after checking that nobody replaced the node or its inputs."""
-    node = t.grad_fn
+def _starts(roots: Sequence[Tensor], consumers: dict[Context, int]) -> list[Tensor]:
+    """The roots that no other root consumes, each once: where a pass starts."""
+    ready: list[Tensor] = []
+    for r in roots:
+        node = r.grad_fn
+        if node is not None and consumers[node] == 0 and all(s.grad_fn is not node for s in ready):
+            ready.append(r)
+    return ready
+
+
+def _refuse_node(node: Any) -> None:
+    """Raise for a node that is not what an op recorded: replaced, or its inputs replaced."""
     if type(node) is not Context:
         raise TypeError(f"a tensor's grad_fn is a {type(node).__name__}, not a node recorded by an op")
     inputs = getattr(node, "inputs", None)
     if type(inputs) is not tuple:
         raise TypeError(f"{node.name()}.inputs is a {type(inputs).__name__}, not the tuple of Tensors it recorded")
-    for x in inputs:
-        if not isinstance(x, Tensor):
-            raise TypeError(f"{node.name()}.inputs holds a {type(x).__name__}, not a Tensor")
-    return inputs
+    kind = next(type(x).__name__ for x in inputs if not isinstance(x, Tensor))
+    raise TypeError(f"{node.name()}.inputs holds a {kind}, not a Tensor")
 
 
 def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     """The non-leaf tensors above ``roots``, each after every tensor that consumes it (Kahn's algorithm)."""
     consumers = _consumer_counts(roots)
     order = []
-    ready = [r for r in consumers if consumers[r] == 0]
+    ready = _starts(roots, consumers)
     while ready:
         t = ready.pop()
         order.append(t)
         for p in t.grad_fn.inputs:
-            if p.grad_fn is not None:
-                left = consumers[p] - 1
-                consumers[p] = left
+            node = p.grad_fn
+            if node is not None:
+                left = consumers[node] - 1
+                consumers[node] = left
                 if left == 0:
                     ready.append(p)
     return order
@@ -143,11 +162,15 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
     # otherwise: rules marked arrays_ok then run on the saved arrays, with no Tensor or node made
     run = _Pass(roots, retain_graph, create_graph, capture)
     for r, g in zip(roots, root_grads, strict=True):
-        _add(run.leaves if r.grad_fn is None else run.pending, r, g.data if run.arrays else g)
+        g = g.data if run.arrays else g
+        if r.grad_fn is None:
+            _add(run.leaves, r, g)
+        else:
+            _add(run.pending, r.grad_fn, g)
     modes = state.enabled, state.arrays
     state.enabled, state.arrays = create_graph, run.arrays
     try:
-        run.walk()
+        run.walk(_starts(roots, run.consumers))
     finally:
         state.enabled, state.arrays = modes
     for leaf, g in run.leaves.items():
@@ -163,9 +186,9 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
 class _Pass:
     """One backward pass: what it was asked for, and the gradients it has collected so far.
 
-    Gradients for non-leaves collect in ``pending`` until their tensor is ready (Kahn's algorithm, run
-    as the pass itself: a tensor is ready once every consumer has passed its gradient on), those for
-    leaves in ``leaves``.
+    Gradients for non-leaves collect in ``pending`` (by the node that made them) until their tensor is
+    ready (Kahn's algorithm, run as the pass itself: a tensor is ready once every consumer has passed its
+    gradient on), those for leaves in ``leaves``.
     """
 
     __slots__ = ("anomaly", "arrays", "capture", "captured", "consumers", "leaves", "pending", "retain_graph",
@@ -177,7 +200,7 @@ class _Pass:
         self.retain_graph = retain_graph
         self.capture = capture
         self.captured: dict[Tensor, Any] = {}
-        self.pending: dict[Tensor, Any] = {}
+        self.pending: dict[Context, Any] = {}
         self.leaves: dict[Tensor, Any] = {}
         self.stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
         self.anomaly = state.anomaly
@@ -191,10 +214,9 @@ class _Pass:
         scratch.handed = id(g)
         return g
 
-    def walk(self) -> None:
+    def walk(self, ready: list[Tensor]) -> None:
         """The pass proper: take a ready tensor, run its node's rule, hand each input its gradient."""
         consumers, pending, leaves = self.consumers, self.pending, self.leaves
-        ready = [r for r in consumers if consumers[r] == 0]
         while ready:
             t = ready.pop()
             ctx = t.grad_fn
@@ -202,25 +224,26 @@ class _Pass:
             # a rule gets its upstream gradient straight out of pending, and no variable here still refers
             # to an earlier gradient, so the rule may hold the only reference (see scratch.py)
             downstream = g = prev = None
-            if t not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
+            if ctx not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
                 downstream = (None,) * len(inputs)
             else:
                 if t._hooks or t._retains_grad or self.capture is not None:
-                    pending[t] = _visit(t, pending[t], self.arrays, self.stored, self.capture, self.captured)
-                self.upstream = pending.pop(t)
+                    pending[ctx] = _visit(t, pending[ctx], self.arrays, self.stored, self.capture, self.captured)
+                self.upstream = pending.pop(ctx)
                 downstream = _step(ctx, t, self, not self.retain_graph)
             for inp, g in zip(inputs, downstream):  # this loop runs per edge: no call in the common case
-                if inp.grad_fn is not None:
-                    left = consumers[inp] - 1
-                    consumers[inp] = left
+                node = inp.grad_fn
+                if node is not None:
+                    left = consumers[node] - 1
+                    consumers[node] = left
                     if left == 0:
                         ready.append(inp)
-                    into = pending
-                else:
-                    into = leaves
-                if g is not None:
-                    prev = into.get(inp)  # _add, written out: this line runs once per edge
-                    into[inp] = g if prev is None else prev + g
+                    if g is not None and inp.requires_grad:
+                        prev = pending.get(node)  # _add, written out: this line runs once per edge
+                        pending[node] = g if prev is None else prev + g
+                elif g is not None and inp.requires_grad:
+                    prev = leaves.get(inp)
+                    leaves[inp] = g if prev is None else prev + g
 
 
 @contextlib.contextmanager
@@ -236,8 +259,8 @@ def on_arrays() -> Iterator[None]:
 
 
 def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
-    """One node of a pass: its rule run on ``run.upstream`` (∂root/∂t), one checked gradient per input (None
-    where the input needs none), and its saved values freed if ``free``. The walk and ``viz.explain`` both call it."""
+    """One node of a pass: its rule run on ``run.upstream`` (∂root/∂t), one gradient per input (checked for
+    those that require grad), and its saved values freed if ``free``. The walk and ``viz.explain`` both call it."""
     if ctx._saved is None:  # released by an earlier backward
         raise RuntimeError(FREED_GRAPH)
     if ctx._running is not None:
@@ -268,17 +291,11 @@ def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
     checked = None
     i = 0
     for inp, g in zip(inputs, grads):
-        if g is not None and not inp.requires_grad:
-            g = None
-        elif g is not None and ((type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape
-                                or run.anomaly):
-            g = _checked(ctx, t, i, inp, g, run.arrays)
-        else:
-            i += 1
-            continue
-        if checked is None:
-            checked = list(grads)
-        checked[i] = g
+        if g is not None and inp.requires_grad and ((type(g) is not kind and type(g) is not scalar)
+                                                     or g.shape != inp.data.shape or run.anomaly):
+            if checked is None:
+                checked = list(grads)
+            checked[i] = _checked(ctx, t, i, inp, g, run.arrays)
         i += 1
     return grads if checked is None else tuple(checked)
 

@@ -236,7 +236,7 @@ def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
 def _output_array(cls: type[Function], raw: Any) -> np.ndarray:
     """What a forward returned, as the output's array: a NumPy scalar or Python number becomes a 0-d array;
     anything else (None, a string, a generator, an array of objects or strings) is refused."""
-    if isinstance(raw, np.ndarray | np.generic | float | int | complex) and not isinstance(raw, str):
+    if isinstance(raw, np.ndarray | np.generic | float | int | complex):
         array = np.asarray(raw)
         if array.dtype.kind in _NUMERIC:
             return array

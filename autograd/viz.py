@@ -230,7 +230,7 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
                                    "pass has freed them: call explain() before backward(), or call "
                                    "backward(retain_graph=True)")
             run.upstream = upstream
-            downstream = _arrays(_step(ctx, t, run, free=False))
+            downstream = _arrays(ctx, _step(ctx, t, run, free=False))
             for inp, g in zip(ctx.inputs, downstream):
                 if g is not None:
                     arrived.setdefault(inp, []).append((t, g))
@@ -238,7 +238,7 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
                 local: tuple[np.ndarray | None, ...] = (None,) * len(downstream)
                 if t.data.size == 1:  # a scalar node: its local gradients are its rule run on a seed of 1
                     run.upstream = np.ones_like(upstream)
-                    local = _arrays(_step(ctx, t, run, free=False))
+                    local = _arrays(ctx, _step(ctx, t, run, free=False))
                 steps.append(Step(names(t), ctx.name(), _rule(ctx), tuple(names(i) for i in ctx.inputs), upstream,
                                   _named(parts, names), local, downstream))
             else:
@@ -415,9 +415,9 @@ def _seed(root: Tensor, gradient: Any) -> np.ndarray:
     return seed
 
 
-def _arrays(grads: tuple[Any, ...]) -> tuple[np.ndarray | None, ...]:
-    """A step's gradients as arrays (a rule on 0-d arrays may give NumPy scalars)."""
-    return tuple(None if g is None else np.asarray(g) for g in grads)
+def _arrays(ctx: Context, grads: tuple[Any, ...]) -> tuple[np.ndarray | None, ...]:
+    """A step's gradients as arrays (a rule on 0-d arrays may give NumPy scalars); None for inputs that need none."""
+    return tuple(None if g is None or not inp.requires_grad else np.asarray(g) for inp, g in zip(ctx.inputs, grads))
 
 
 def _total(parts: list[tuple[Tensor | None, np.ndarray]]) -> np.ndarray:
