@@ -1,7 +1,27 @@
-"""Builds the optional C twin of the engine's hot loops (autograd/_speedups.c); metadata is in pyproject.toml."""
+"""Compiles the engine's own source with Cython where it can; metadata is in pyproject.toml.
 
-import numpy
+The modules in autograd.compiled.MODULES are compiled from their .py files (typed by the .pxd files
+beside them). Each extension is optional: without Cython or a working C compiler, chainrule installs
+and runs on the .py files alone.
+"""
+
 from setuptools import Extension, setup
 
-setup(ext_modules=[Extension("autograd._speedups", ["autograd/_speedups.c"], include_dirs=[numpy.get_include()],
-                             optional=True)])
+MODULES = ("grad_mode", "tensor", "function", "engine")  # as in autograd/compiled.py
+
+
+def extensions() -> list[Extension]:
+    try:
+        from Cython.Build import cythonize
+    except ImportError:
+        return []
+    modules = [Extension(f"autograd.{name}", [f"autograd/{name}.py"]) for name in MODULES]
+    modules.append(Extension("autograd._collector", ["autograd/_collector.pyx"]))
+    # annotations stay hints: the .pxd files, not `x: int`, decide what is typed in C
+    compiled = cythonize(modules, quiet=True, compiler_directives={"language_level": 3, "annotation_typing": False})
+    for extension in compiled:
+        extension.optional = True  # a failed compile is a warning, and that module stays Python (cythonize drops it)
+    return compiled
+
+
+setup(ext_modules=extensions())

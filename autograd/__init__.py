@@ -9,7 +9,7 @@
 (2.0, 8.0)
 """
 
-from . import compiled, functional, gradcheck, viz
+from . import compiled, functional, gradcheck, graph, viz  # compiled first: it picks the engine's build
 from ._version import distribution_version
 from .anomaly import detect_anomaly, is_anomaly_enabled
 from .creation import (
@@ -193,7 +193,7 @@ __all__ = [
     "cumprod", "cumsum", "default_generator", "detect_anomaly", "diag", "diagonal", "div", "dot", "einsum", "empty",
     "enable_grad", "eq", "erf", "exp", "exp2", "expand", "expm1", "eye", "flatten", "flip", "floor", "floor_divide",
     "fmod", "frac", "full", "full_like", "functional", "gather", "ge", "get_default_dtype", "get_rng_state",
-    "getitem", "grad", "gradcheck", "gt", "hypot", "index_select", "is_anomaly_enabled", "is_grad_enabled",
+    "getitem", "grad", "gradcheck", "graph", "gt", "hypot", "index_select", "is_anomaly_enabled", "is_grad_enabled",
     "isclose", "isfinite", "isinf", "isnan", "kthvalue", "le", "lerp", "linspace", "log", "log1p", "log2", "log10",
     "log_softmax", "logaddexp", "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor",
     "logsumexp", "lt", "manual_seed", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median",

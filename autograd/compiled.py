@@ -1,89 +1,57 @@
-"""The compiled twins of the two loops every op runs through: ``Function.apply`` and the backward walk.
+"""Which build of the engine runs: the Python source, or the same source compiled by Cython.
 
-``function.py`` and ``engine.py`` hold the Python versions, the reference and the ones to read;
-``_speedups.c`` does the same steps in the same order, calling back into the same Python helpers for
-anything rare, and both pass the same test suite. The C versions are used when the extension was built
-at install (it needs a C compiler; without one chainrule installs and runs on the Python versions alone)
-and the environment variable ``CHAINRULE_PURE_PYTHON`` is unset or empty.
+``function.py``, ``engine.py``, ``tensor.py`` and ``grad_mode.py`` are the engine's only source. When
+chainrule is installed where Cython and a C compiler are at hand, ``setup.py`` also compiles those
+files (typed where the ``.pxd`` files beside them say) into extension modules, which Python then imports in
+their place. Without a compiler chainrule installs and runs on the ``.py`` files alone.
+``CHAINRULE_PURE_PYTHON=1`` in the environment at start-up imports the ``.py`` files even where the
+compiled ones exist: to step through the engine in a debugger, or to compare the two builds.
 
 >>> import autograd.compiled
->>> with autograd.compiled.disabled():
-...     autograd.compiled.active()
-False
+>>> autograd.compiled.active() == (autograd.compiled.available() and not autograd.compiled.requested_pure_python())
+True
 """
 
 from __future__ import annotations
 
-import contextlib
+import importlib.machinery
+import importlib.util
 import os
-from collections.abc import Iterator
-from typing import Any, NamedTuple
+import sys
+from pathlib import Path
 
-from . import engine, function
-from .anomaly import creation_site
-from .function import _NEVER, FREED_GRAPH, Context, Function
-from .grad_mode import clock, state
-from .ops import scratch
-from .tensor import Tensor
-
-try:
-    from . import _speedups
-except ImportError:  # not built: no compiler at install, or an interpreter it was not built for
-    _speedups = None
-
-class _Loops(NamedTuple):
-    """One set of the loops, as installed: on the classes and modules that call them."""
-
-    apply: Any
-    walk: Any
-    consumer_counts: Any
-    saved_tensors: Any
-    held_by_engine: Any
-
-
-_PYTHON = _Loops(Function.__dict__["apply"], engine._walk, engine._consumer_counts,
-                 Context.__dict__["saved_tensors"], scratch.not_held)
-_COMPILED = None if _speedups is None else _Loops(
-    classmethod(_speedups.apply), _speedups.walk, _speedups.consumer_counts,
-    property(_speedups.saved_tensors, doc=_PYTHON.saved_tensors.__doc__), _speedups.is_passing)
+MODULES = ("grad_mode", "tensor", "function", "engine")  # compiled when built (setup.py)
+PURE_PYTHON = "CHAINRULE_PURE_PYTHON"  # the environment variable that selects the .py files at start-up
 
 
 def available() -> bool:
-    """True if the extension was built and imports."""
-    return _speedups is not None
+    """True if the compiled modules were built for this interpreter (whether or not they run now)."""
+    here = Path(__file__).parent
+    return all(any((here / (name + suffix)).exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+               for name in MODULES)
 
 
 def active() -> bool:
-    """True while ops and backward run on the compiled loops."""
-    return engine._walk is not _PYTHON.walk
+    """True if this process runs the compiled modules (fixed at import: see ``CHAINRULE_PURE_PYTHON``)."""
+    return all(not sys.modules[f"{__package__}.{name}"].__file__.endswith(".py") for name in MODULES)
 
 
-def use(compiled: bool) -> None:
-    """Run on the compiled loops (if available) or on the Python ones, from now on."""
-    loops = _COMPILED if compiled and _COMPILED is not None else _PYTHON
-    Function.apply, Context.saved_tensors = loops.apply, loops.saved_tensors
-    engine._walk, engine._consumer_counts = loops.walk, loops.consumer_counts
-    scratch.held_by_engine = loops.held_by_engine
+def requested_pure_python() -> bool:
+    """True if the environment asks for the Python source (``CHAINRULE_PURE_PYTHON`` set and not empty)."""
+    return bool(os.environ.get(PURE_PYTHON))
 
 
-@contextlib.contextmanager
-def using(compiled: bool) -> Iterator[None]:
-    """``use(compiled)`` inside the block, and the loops that ran before it after."""
-    was = active()
-    use(compiled)
-    try:
-        yield
-    finally:
-        use(was)
+class SourceOnly:
+    """An import hook that loads the engine's modules from their ``.py`` files, never a compiled build."""
+
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+        package, _, module = name.rpartition(".")
+        if package != __package__ or module not in MODULES:
+            return None
+        return importlib.util.spec_from_file_location(name, Path(__file__).with_name(module + ".py"))
 
 
-def disabled() -> contextlib.AbstractContextManager[None]:
-    """Run on the Python loops inside the block: to step through them, or to compare the two."""
-    return using(False)
-
-
-if _speedups is not None:
-    _speedups.setup(Tensor, Context, state, clock, _NEVER, FREED_GRAPH, Context._saved_as_tensors,
-                    function._lift_all, creation_site,
-                    engine._visit, engine._tensor_rule, engine._one_per_input, engine._checked)
-use(not os.environ.get("CHAINRULE_PURE_PYTHON"))
+# autograd/__init__.py imports this module before any of the engine's, so the choice is made in time
+if requested_pure_python() and SourceOnly not in sys.meta_path:
+    sys.meta_path.insert(0, SourceOnly)

@@ -7,49 +7,86 @@ broadcast gradient down to its input's shape, and pass each gradient on.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
+from . import scratch
+from .collector import show
 from .function import FREED_GRAPH, Context
 from .grad_mode import clock, state
 from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
 
-def _consumer_counts(roots: Sequence[Tensor]) -> dict[Tensor, int]:
-    """For each non-leaf tensor above ``roots``: how many graph edges consume it."""
-    consumers: dict[Tensor, int] = {}
+def _consumer_counts(roots: Sequence[Tensor]) -> dict[Context, int]:
+    """For each node above ``roots``: how many graph edges consume its output. Checks the graph's shape too.
+
+    Keyed by node, not by tensor: a node hashes by identity in C, a Tensor (whose ``==`` is elementwise)
+    through its own ``__hash__``.
+    """
+    consumers: dict[Context, int] = {}
     stack = []
     for r in roots:
-        if r.grad_fn is not None and r not in consumers:
-            consumers[r] = 0
-            stack.append(r)
+        node = r.grad_fn
+        if node is not None and node not in consumers:
+            consumers[node] = 0
+            stack.append(node)
     while stack:
-        for t in stack.pop().grad_fn.inputs:
-            if t.grad_fn is None:
+        node = stack.pop()
+        if type(node) is not Context or type(getattr(node, "inputs", None)) is not tuple:
+            _refuse_node(node)
+        for t in node.inputs:
+            if not isinstance(t, Tensor):
+                _refuse_node(node)
+            below = t.grad_fn
+            if below is None:
                 continue
-            if t not in consumers:
-                consumers[t] = 0
-                stack.append(t)
-            consumers[t] += 1
+            if below not in consumers:
+                consumers[below] = 0
+                stack.append(below)
+            consumers[below] += 1
     return consumers
+
+
+def _starts(roots: Sequence[Tensor], consumers: dict[Context, int]) -> list[Tensor]:
+    """The roots that no other root consumes, each once: where a pass starts."""
+    ready: list[Tensor] = []
+    for r in roots:
+        node = r.grad_fn
+        if node is not None and consumers[node] == 0 and all(s.grad_fn is not node for s in ready):
+            ready.append(r)
+    return ready
+
+
+def _refuse_node(node: Any) -> None:
+    """Raise for a node that is not what an op recorded: replaced, or its inputs replaced."""
+    if type(node) is not Context:
+        raise TypeError(f"a tensor's grad_fn is a {type(node).__name__}, not a node recorded by an op")
+    inputs = getattr(node, "inputs", None)
+    if type(inputs) is not tuple:
+        raise TypeError(f"{node.name()}.inputs is a {type(inputs).__name__}, not the tuple of Tensors it recorded")
+    kind = next(type(x).__name__ for x in inputs if not isinstance(x, Tensor))
+    raise TypeError(f"{node.name()}.inputs holds a {kind}, not a Tensor")
 
 
 def topological_order(roots: Sequence[Tensor]) -> list[Tensor]:
     """The non-leaf tensors above ``roots``, each after every tensor that consumes it (Kahn's algorithm)."""
     consumers = _consumer_counts(roots)
     order = []
-    ready = [r for r in consumers if consumers[r] == 0]
+    ready = _starts(roots, consumers)
     while ready:
         t = ready.pop()
         order.append(t)
         for p in t.grad_fn.inputs:
-            if p.grad_fn is not None:
-                left = consumers[p] - 1
-                consumers[p] = left
+            node = p.grad_fn
+            if node is not None:
+                left = consumers[node] - 1
+                consumers[node] = left
                 if left == 0:
                     ready.append(p)
     return order
@@ -124,82 +161,157 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
          capture: set[Tensor] | None) -> dict[Tensor, Tensor]:
     # Gradients travel as Tensors when the pass builds a graph (create_graph), and as bare arrays
     # otherwise: rules marked arrays_ok then run on the saved arrays, with no Tensor or node made
-    arrays = not create_graph
-    pending: dict[Tensor, Any] = {}
-    leaves: dict[Tensor, Any] = {}
+    run = _Pass(roots, retain_graph, create_graph, capture)
     for r, g in zip(roots, root_grads, strict=True):
-        _add(leaves if r.grad_fn is None else pending, r, g.data if arrays else g)
-    captured: dict[Tensor, Any] = {}
-    stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
-    anomaly = state.anomaly
-    now = clock.now
-    # Kahn's algorithm, run as the pass itself: a tensor is ready once every consumer has passed its gradient on
-    consumers = _consumer_counts(roots)
-    ready = [r for r in consumers if consumers[r] == 0]
+        g = g.data if run.arrays else g
+        if r.grad_fn is None:
+            _add(run.leaves, r, g)
+        else:
+            _add(run.pending, r.grad_fn, g)
     modes = state.enabled, state.arrays
-    state.enabled, state.arrays = create_graph, arrays
+    state.enabled, state.arrays = create_graph, run.arrays
     try:
-        _walk(ready, consumers, pending, leaves, arrays, retain_graph, capture, captured, stored, anomaly, now)
+        run.walk(_starts(roots, run.consumers))
     finally:
         state.enabled, state.arrays = modes
-    for leaf, g in leaves.items():
+    for leaf, g in run.leaves.items():
         if leaf._hooks:
-            g = _call_hooks(leaf, g, arrays)
+            g = _call_hooks(leaf, g, run.arrays)
         if capture is None:
-            leaf._grad = _stored(leaf._grad, g, create_graph, stored, leaf.data.dtype)
+            leaf._grad = _stored(leaf._grad, g, create_graph, run.stored, leaf.data.dtype)
         elif leaf in capture:
-            captured[leaf] = g
-    return {t: _as_tensor(g) for t, g in captured.items()}
+            run.captured[leaf] = g
+    return {t: _as_tensor(g) for t, g in run.captured.items()}
 
 
-def _walk(ready: list[Tensor], consumers: dict[Tensor, int], pending: dict[Tensor, Any], leaves: dict[Tensor, Any],
-          arrays: bool, retain_graph: bool, capture: set[Tensor] | None, captured: dict[Tensor, Any], stored: set[int],
-          anomaly: bool, now: int) -> None:
-    """The pass proper: take a ready tensor, run its node's rule, hand each input its gradient.
+class _Pass:
+    """One backward pass: what it was asked for, and the gradients it has collected so far.
 
-    Gradients for non-leaves collect in ``pending`` until their tensor is ready, those for leaves in ``leaves``.
+    Gradients for non-leaves collect in ``pending`` (by the node that made them) until their tensor is
+    ready (Kahn's algorithm, run as the pass itself: a tensor is ready once every consumer has passed its
+    gradient on), those for leaves in ``leaves``.
     """
-    # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
-    kind, scalar = (np.ndarray, np.float64) if arrays else (Tensor, Tensor)
-    while ready:
-        t = ready.pop()
-        ctx = t.grad_fn
-        # a rule gets its upstream gradient straight out of pending, and no variable here still refers
-        # to an earlier gradient, so the rule may hold the only reference (see ops.scratch)
-        downstream = g = prev = None
-        if t not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
-            downstream = (None,) * len(ctx.inputs)
+
+    __slots__ = ("anomaly", "arrays", "capture", "captured", "consumers", "leaves", "pending", "retain_graph",
+                 "stored", "thread", "upstream")
+
+    def __init__(self, roots: list[Tensor], retain_graph: bool, create_graph: bool,
+                 capture: set[Tensor] | None) -> None:
+        self.arrays = not create_graph
+        self.retain_graph = retain_graph
+        self.capture = capture
+        self.captured: dict[Tensor, Any] = {}
+        self.pending: dict[Context, Any] = {}
+        self.leaves: dict[Tensor, Any] = {}
+        self.stored: set[int] = set()  # ids of arrays already put in some .grad during this pass
+        self.anomaly = state.anomaly
+        self.consumers = _consumer_counts(roots)
+        self.thread = threading.get_ident()
+        self.upstream: Any = None  # the gradient for the node about to run, handed over by take_upstream()
+
+    def take_upstream(self) -> Any:
+        """The upstream gradient, no longer held here: a rule given it may be its only holder (see scratch.py)."""
+        g, self.upstream = self.upstream, None
+        scratch.handed = id(g)
+        return g
+
+    def walk(self, ready: list[Tensor]) -> None:
+        """The pass proper: take a ready tensor, run its node's rule, hand each input its gradient."""
+        consumers, pending, leaves = self.consumers, self.pending, self.leaves
+        while ready:
+            t = ready.pop()
+            ctx = t.grad_fn
+            inputs = ctx.inputs
+            # a rule gets its upstream gradient straight out of pending, and no variable here still refers
+            # to an earlier gradient, so the rule may hold the only reference (see scratch.py)
+            downstream = g = prev = None
+            if ctx not in pending:  # no gradient reached it (nothing needed one), but its inputs are still visited
+                downstream = (None,) * len(inputs)
+            else:
+                if t._hooks or t._retains_grad or self.capture is not None:
+                    pending[ctx] = _visit(t, pending[ctx], self.arrays, self.stored, self.capture, self.captured)
+                self.upstream = pending.pop(ctx)
+                downstream = _step(ctx, t, self, not self.retain_graph)
+            for inp, g in zip(inputs, downstream):  # this loop runs per edge: no call in the common case
+                node = inp.grad_fn
+                if node is not None:
+                    left = consumers[node] - 1
+                    consumers[node] = left
+                    if left == 0:
+                        ready.append(inp)
+                    if g is not None and inp.requires_grad:
+                        prev = pending.get(node)  # _add, written out: this line runs once per edge
+                        pending[node] = g if prev is None else prev + g
+                elif g is not None and inp.requires_grad:
+                    prev = leaves.get(inp)
+                    leaves[inp] = g if prev is None else prev + g
+
+
+@contextlib.contextmanager
+def on_arrays() -> Iterator[None]:
+    """The modes a pass without ``create_graph`` runs rules in: nothing recorded, rules marked ``arrays_ok``
+    given arrays (for ``viz.explain``, which calls ``_step`` itself)."""
+    modes = state.enabled, state.arrays
+    state.enabled, state.arrays = False, True
+    try:
+        yield
+    finally:
+        state.enabled, state.arrays = modes
+
+
+def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
+    """One node of a pass: its rule run on ``run.upstream`` (∂root/∂t), one gradient per input (checked for
+    those that require grad), and its saved values freed if ``free``. The walk and ``viz.explain`` both call it."""
+    if ctx._saved is None:  # released by an earlier backward
+        raise RuntimeError(FREED_GRAPH)
+    if ctx._running is not None:
+        _refuse_reentry(ctx, run)
+    if ctx.epoch < clock.now:
+        ctx.check_saved()
+    inputs = ctx.inputs
+    ctx._running = run
+    try:
+        if run.arrays and ctx.fn.arrays_ok:
+            grads = ctx.fn.backward(ctx, run.take_upstream())
         else:
-            if t._hooks or t._retains_grad or capture is not None:
-                pending[t] = _visit(t, pending[t], arrays, stored, capture, captured)
-            if ctx._saved is None:  # released by an earlier backward
-                raise RuntimeError(FREED_GRAPH)
-            if ctx.epoch < now:
-                ctx.check_saved()
-            if arrays and ctx.fn.arrays_ok:
-                downstream = ctx.fn.backward(ctx, pending.pop(t))
-            else:
-                downstream = _tensor_rule(ctx, t, pending.pop(t), arrays)
-            if type(downstream) is not tuple:
-                downstream = (downstream,)  # a one-input rule's lone gradient
-            if len(downstream) != len(ctx.inputs):
-                downstream = _one_per_input(ctx, downstream)
-            if not retain_graph:
-                ctx._saved = None
-        for inp, g in zip(ctx.inputs, downstream):  # this loop runs per edge: no call in the common case
-            if inp.grad_fn is not None:
-                left = consumers[inp] - 1
-                consumers[inp] = left
-                if left == 0:
-                    ready.append(inp)
-                into = pending
-            else:
-                into = leaves
-            if g is not None and inp.requires_grad:
-                if (type(g) is not kind and type(g) is not scalar) or g.shape != inp.data.shape or anomaly:
-                    g = _checked(ctx, t, downstream, inp, g, arrays)
-                prev = into.get(inp)  # _add, written out: this line runs once per edge
-                into[inp] = g if prev is None else prev + g
+            grads = _tensor_rule(ctx, t, run.take_upstream(), run.arrays)
+    finally:
+        ctx._running = None
+    show(ctx, inputs)  # the rule may have stored something on ctx (collector.py)
+    if getattr(ctx, "inputs", None) is not inputs:
+        raise RuntimeError(f"function {ctx.name()} rebound or deleted ctx.inputs in its backward; a rule must "
+                           "leave the recorded graph as it is")
+    if type(grads) is not tuple:
+        grads = _one_per_input(ctx, grads)
+    elif len(grads) != len(inputs):
+        grads = _one_per_input(ctx, grads)
+    if free:
+        ctx._saved = None
+    # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
+    kind, scalar = (np.ndarray, np.float64) if run.arrays else (Tensor, Tensor)
+    checked = None
+    i = 0
+    for inp, g in zip(inputs, grads):
+        if g is not None and inp.requires_grad and ((type(g) is not kind and type(g) is not scalar)
+                                                     or g.shape != inp.data.shape or run.anomaly):
+            if checked is None:
+                checked = list(grads)
+            checked[i] = _checked(ctx, t, i, inp, g, run.arrays)
+        i += 1
+    return grads if checked is None else tuple(checked)
+
+
+def _refuse_reentry(ctx: Context, run: _Pass) -> None:
+    """A node whose rule is running is reached again: from inside the rule, or by a second thread."""
+    other = ctx._running
+    if other.thread == run.thread:
+        raise RuntimeError(f"function {ctx.name()} called backward() or grad() through its own node from inside "
+                           "its backward rule; a rule must compute its gradients without a backward pass of "
+                           "the graph it belongs to")
+    if not other.retain_graph:
+        raise RuntimeError(FREED_GRAPH)  # another thread's pass is consuming this graph
+    raise RuntimeError(f"function {ctx.name()}'s backward is running in another thread; two threads cannot run "
+                       "backward through one node at once")
 
 
 def _tensor_rule(ctx: Context, t: Tensor, g: Any, arrays: bool) -> Any:
@@ -222,8 +334,11 @@ def _visit(t: Tensor, g: Any, arrays: bool, stored: set[int], capture: set[Tenso
 
 
 def _one_per_input(ctx: Context, grads: Any) -> tuple[Any, ...]:
-    """A rule's result as one gradient per input (a lone gradient becomes a 1-tuple); another count raises."""
+    """A rule's result as one gradient per input (a lone gradient becomes a 1-tuple); anything else raises."""
     if type(grads) is not tuple:
+        if isinstance(grads, tuple | list):  # a namedtuple or a list: one gradient, or several?
+            raise TypeError(f"function {ctx.name()} returned a {type(grads).__name__} from backward; return one "
+                            "gradient, or a plain tuple with one gradient (or None) per input")
         grads = (grads,)
     if len(grads) != len(ctx.inputs):
         raise RuntimeError(f"function {ctx.name()} returned an incorrect number of gradients "
@@ -242,9 +357,8 @@ def _as_tensor(g: Any) -> Tensor:
     return g if isinstance(g, Tensor) else Tensor._constant(np.asarray(g))
 
 
-def _checked(ctx: Context, out: Tensor, downstream: tuple[Any, ...], inp: Tensor, g: Any, arrays: bool) -> Any:
-    """The gradient ``g`` in ``downstream`` for ``inp``, summed down if the op broadcast it; anything else wrong raises."""
-    i = next(i for i, (x, d) in enumerate(zip(ctx.inputs, downstream)) if x is inp and d is g)
+def _checked(ctx: Context, out: Tensor, i: int, inp: Tensor, g: Any, arrays: bool) -> Any:
+    """Gradient ``i`` of a rule's result for ``inp``, summed down if the op broadcast it; anything else wrong raises."""
     if arrays:
         g = g.data if isinstance(g, Tensor) else np.asarray(g)
     elif not isinstance(g, Tensor):
@@ -298,3 +412,7 @@ def _call_hooks(t: Tensor, g: Any, arrays: bool) -> Any:
                                    f"{getattr(out, 'shape', None)}; expected a Tensor of shape {g.shape}")
             g = out
     return g.data if arrays else g
+
+
+# a compiled walk holds one reference to the gradient it hands a rule, for the length of the call
+scratch.held_by_engine = 0 if __file__.endswith(".py") else 1

@@ -6,12 +6,16 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .collector import hide
 from .grad_mode import clock, state
+from .graph import warn_across_steps
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 _NEVER = float("inf")  # a node that saved nothing cannot see a changed tensor
+_NUMERIC = "biufc"  # dtype kinds a forward may return: bool, integers, floats, complex
+_DIFFERENTIABLE = "fc"  # and those whose outputs join the graph (a bool or int output never requires grad)
 
 FREED_GRAPH = (
     "Trying to backward through the graph a second time (or to read saved tensors after they "
@@ -27,8 +31,9 @@ class Context:
     """
 
     # the per-call fields are slots (a recorded node always has them, and a slot spares it a __dict__);
-    # the rest are class-level defaults that an instance overrides only when it needs to
-    __slots__ = ("__dict__", "_saved", "epoch", "fn", "inputs")
+    # the rest are class-level defaults that an instance overrides only when it needs to. In the
+    # compiled build function.pxd declares the same fields as C members.
+    __slots__ = ("__dict__", "_running", "_saved", "epoch", "fn", "inputs", "step")
     output: Tensor | None = None  # the node's output, set by whoever runs backward in Tensor mode
     creation_site: str | None = None
 
@@ -36,6 +41,8 @@ class Context:
         self.fn = fn
         self._saved: tuple[Any, ...] = ()
         self.epoch = _NEVER  # clock.now when forward saved arrays (see grad_mode._Clock)
+        self.step = clock.steps  # optimizer steps taken before this node was recorded (see graph.py)
+        self._running = None  # the backward pass running this node's rule (see engine._step)
 
     def save_for_backward(self, *arrays: Any) -> None:
         """Keep inputs, the output, or constants (masks, indices) for ``backward``."""
@@ -64,13 +71,9 @@ class Context:
             raise RuntimeError(FREED_GRAPH)
         if state.arrays:
             return saved
-        return self._saved_as_tensors()
-
-    def _saved_as_tensors(self) -> tuple[Tensor, ...]:
-        """``saved_tensors`` on the graph-building path (apart for the compiled property to call)."""
         out = self.output
         tensors = []
-        for s in self._saved:
+        for s in saved:
             if out is not None and s is out.data:
                 tensors.append(out)
                 continue
@@ -155,47 +158,7 @@ class Function:
     @classmethod
     def apply(cls, *inputs: Any, **attrs: Any) -> Tensor:
         """Run ``forward`` on the inputs' arrays; record a node if grad mode is on and an input requires grad."""
-        # the hot path of every op: plain loops, inlined construction and fixed-arity calls, because a
-        # generator or a *args/**kwargs call costs as much as a small array op
-        for x in inputs:
-            if not isinstance(x, Tensor):
-                inputs = _lift_all(inputs)
-                break
-        ctx = _new_context(Context)
-        ctx.fn = cls
-        ctx._saved = ()
-        if attrs:
-            raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
-        elif len(inputs) == 2:
-            raw = cls.forward(ctx, inputs[0].data, inputs[1].data)
-        elif len(inputs) == 1:
-            raw = cls.forward(ctx, inputs[0].data)
-        else:
-            raw = cls.forward(ctx, *[t.data for t in inputs])
-        out = _new_tensor(Tensor)
-        if type(raw) is np.ndarray:
-            out.data = raw
-        else:  # a NumPy scalar from an op on 0-d arrays: the output must be the array it becomes
-            out.data = np.asarray(raw)
-            for s in ctx._saved:
-                if s is raw:  # forward saved its output (tanh, exp): save the array instead
-                    ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
-                    break
-        if state.enabled:
-            for t in inputs:
-                if t.requires_grad:
-                    out.grad_fn = ctx
-                    out.requires_grad = True
-                    ctx.inputs = inputs
-                    ctx.epoch = clock.now if ctx._saved else _NEVER
-                    if state.anomaly:
-                        from .anomaly import creation_site
-
-                        ctx.creation_site = creation_site()
-                    return out
-        out.grad_fn = None
-        out.requires_grad = False
-        return out
+        return _apply(cls, inputs, attrs)
 
     @classmethod
     def apply_in_backward(cls, *inputs: Any, **attrs: Any) -> Any:
@@ -205,8 +168,81 @@ class Function:
         pass builds a graph.
         """
         if state.arrays:
-            return cls.forward(_new_context(Context), *inputs, **attrs)
+            return cls.forward(Context.__new__(Context), *inputs, **attrs)
         return cls.apply(*inputs, **attrs)
+
+
+def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) -> Tensor:
+    """``Function.apply``, the hot path of every op: plain loops and fixed-arity calls, because a
+    generator or a *args/**kwargs call costs as much as a small array op."""
+    for x in inputs:
+        if not isinstance(x, Tensor):
+            inputs = _lift_all(inputs)
+            break
+    ctx = Context.__new__(Context)
+    ctx.fn = cls
+    ctx._saved = ()
+    ctx._running = None
+    if attrs:
+        raw = cls.forward(ctx, *[t.data for t in inputs], **attrs)
+    elif len(inputs) == 2:
+        raw = cls.forward(ctx, inputs[0].data, inputs[1].data)
+    elif len(inputs) == 1:
+        raw = cls.forward(ctx, inputs[0].data)
+    else:
+        raw = cls.forward(ctx, *[t.data for t in inputs])
+    out = Tensor.__new__(Tensor)
+    if type(raw) is not np.ndarray:  # a NumPy scalar from an op on 0-d arrays, or something wrong
+        out.data = _output_array(cls, raw)
+        for s in ctx._saved:
+            if s is raw:  # forward saved its output (tanh, exp) as a NumPy scalar: save the array instead
+                ctx._saved = tuple([out.data if s is raw else s for s in ctx._saved])
+                break
+    else:
+        out.data = raw
+    kind = out.data.dtype.kind
+    out.grad_fn = None
+    out.requires_grad = False
+    if kind in _DIFFERENTIABLE:
+        if state.enabled:
+            for t in inputs:
+                if t.requires_grad:
+                    _record(ctx, inputs, out)
+                    break
+    elif kind not in _NUMERIC:
+        _output_array(cls, out.data)  # raises, naming the dtype
+    return out
+
+
+def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
+    """Make ``ctx`` the node that made ``out``: linked to ``inputs``, stamped with the clocks it is checked against."""
+    out.grad_fn = ctx
+    out.requires_grad = True
+    ctx.inputs = inputs
+    ctx.epoch = clock.now if ctx._saved else _NEVER
+    steps = ctx.step = clock.steps
+    for t in inputs:
+        node = t.grad_fn
+        if node is not None and node.step != steps:
+            warn_across_steps()
+            break
+    if state.anomaly:
+        from .anomaly import creation_site
+
+        ctx.creation_site = creation_site()
+    hide(ctx, inputs)  # out of the cyclic collector's walks while it holds no attributes (collector.py)
+
+
+def _output_array(cls: type[Function], raw: Any) -> np.ndarray:
+    """What a forward returned, as the output's array: a NumPy scalar or Python number becomes a 0-d array;
+    anything else (None, a string, a generator, an array of objects or strings) is refused."""
+    if isinstance(raw, np.ndarray | np.generic | float | int | complex):
+        array = np.asarray(raw)
+        if array.dtype.kind in _NUMERIC:
+            return array
+        raise TypeError(f"{cls.__name__}.forward returned an array of dtype {array.dtype}; "
+                        "it must return a numeric NumPy array")
+    raise TypeError(f"{cls.__name__}.forward returned {type(raw).__name__}; it must return a NumPy array")
 
 
 def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
@@ -215,9 +251,9 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
         a, b = inputs
         if type(b) is float or type(b) is int:
             if isinstance(a, Tensor) and a.data.dtype.kind == "f":
-                return a, Tensor._constant(np.asarray(b, a.data.dtype))
+                return a, _number(b, a.data.dtype)
         elif (type(a) is float or type(a) is int) and isinstance(b, Tensor) and b.data.dtype.kind == "f":
-            return Tensor._constant(np.asarray(a, b.data.dtype)), b
+            return _number(a, b.data.dtype), b
     like = None
     for x in inputs:
         if isinstance(x, Tensor):
@@ -227,6 +263,13 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
     for x in inputs:
         lifted.append(x if isinstance(x, Tensor) else Tensor._lift(x, like))
     return tuple(lifted)
+
+
+def _number(x: float, dtype: np.dtype) -> Tensor:
+    """A Python number as a constant Tensor of ``dtype``, hidden from the cyclic collector (only its node holds it)."""
+    t = Tensor._constant(np.asarray(x, dtype))
+    hide(t, ())
+    return t
 
 
 def once_differentiable(backward: Any) -> Any:
@@ -266,5 +309,3 @@ class _NotDifferentiable(Function):
 
 from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)
 
-_new_tensor = Tensor.__new__
-_new_context = Context.__new__

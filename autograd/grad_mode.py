@@ -35,6 +35,7 @@ class _Clock:
     def __init__(self) -> None:
         self._ticks = itertools.count(1)
         self.now = 0
+        self.steps = 0  # optimizer steps taken (graph.note_optimizer_step); nodes are stamped with it
         self._changed: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}  # id(owner) → (owner, tick)
         self._prune_at = 1024
 

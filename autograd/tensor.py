@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .dtypes import as_array, check_differentiable, to_arguments
 from .grad_mode import clock, state
 
-Axis = int | tuple[int, ...] | None
+if TYPE_CHECKING:
+    from .ops.axes import Axis
 
 
 class RemovableHandle:
@@ -35,17 +36,25 @@ class Tensor:
     tensor([2., 4., 6.], dtype=float32)
     """
 
-    # data, graph link and flag are slots (set for every tensor); the rarely used fields are
-    # class-level defaults that an instance overrides only when it needs them
+    # data, graph link and flag are slots (set for every tensor; in the compiled build tensor.pxd makes
+    # them C members); the rarely used fields are class-level defaults that an instance overrides only
+    # when it needs them
     __slots__ = ("__dict__", "__weakref__", "data", "grad_fn", "requires_grad")
     _grad: Tensor | None = None
     _hooks: list[Callable[..., Any]] | None = None
     _retains_grad = False
     _version = 0
     name: str | None = None
-    __hash__ = object.__hash__  # == is elementwise, so identity hashing is restored explicitly
+    # == is elementwise, so identity hashing is restored explicitly: the def is what the compiled class
+    # uses (Cython makes its hash slot from a def), the assignment after it what Python uses (faster)
+    def __hash__(self) -> int:
+        return id(self)
+
+    __hash__ = object.__hash__  # noqa: F811
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        if type(self) is not Tensor:
+            _check_subclass(type(self))
         if isinstance(data, Tensor):
             data = data.data
         self.data = as_array(data, dtype)
@@ -57,6 +66,8 @@ class Tensor:
     @classmethod
     def _constant(cls, data: np.ndarray) -> Tensor:
         """Wrap an array without copying; never requires grad."""
+        if cls is not Tensor:
+            _check_subclass(cls)
         t = cls.__new__(cls)
         t.data = data
         t.grad_fn = None
@@ -825,6 +836,22 @@ class Tensor:
 
     def logcumsumexp(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         return ops.logcumsumexp(self, dim, axis=axis)
+
+
+_FIELDS = ("data", "grad_fn", "requires_grad")  # read directly by the compiled engine
+_checked_subclasses: set[type] = set()
+
+
+def _check_subclass(cls: type) -> None:
+    """Refuse a subclass that redefines a field the engine reads directly: the compiled build could not honour it."""
+    if cls in _checked_subclasses:
+        return
+    for klass in cls.__mro__[:cls.__mro__.index(Tensor)]:
+        for name in _FIELDS:
+            if name in vars(klass):
+                raise TypeError(f"{cls.__name__} redefines Tensor.{name}; a Tensor subclass may add attributes and "
+                                f"methods but not replace {', '.join(_FIELDS)}, which the engine reads directly")
+    _checked_subclasses.add(cls)
 
 
 def _rebuild(cls: type[Tensor], data: np.ndarray, requires_grad: bool) -> Tensor:

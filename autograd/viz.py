@@ -18,9 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .engine import _checked, _one_per_input, topological_order
+from .engine import _Pass, _step, on_arrays, topological_order
 from .function import Context
-from .grad_mode import no_grad
 from .tensor import Tensor
 
 if TYPE_CHECKING:
@@ -225,7 +224,8 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
     grads: dict[Tensor, np.ndarray] = {}
     steps: list[Step] = []
     omitted = 0
-    with no_grad():
+    run = _Pass([root], retain_graph=True, create_graph=False, capture=None)
+    with on_arrays():
         for t in topological_order([root]):
             parts = arrived.pop(t, None)
             if parts is None:
@@ -236,12 +236,16 @@ def explain(root: Tensor, params: Any = None, *, gradient: Any = None, max_steps
                 raise RuntimeError(f"explain() needs the values {ctx.name()} saved for backward, but a backward "
                                    "pass has freed them: call explain() before backward(), or call "
                                    "backward(retain_graph=True)")
-            downstream = _backward(ctx, t, upstream)
+            run.upstream = upstream
+            downstream = _arrays(ctx, _step(ctx, t, run, free=False))
             for inp, g in zip(ctx.inputs, downstream):
                 if g is not None:
                     arrived.setdefault(inp, []).append((t, g))
             if max_steps is None or len(steps) < max_steps:
-                local = _backward(ctx, t, np.ones_like(upstream)) if t.data.size == 1 else (None,) * len(downstream)
+                local: tuple[np.ndarray | None, ...] = (None,) * len(downstream)
+                if t.data.size == 1:  # a scalar node: its local gradients are its rule run on a seed of 1
+                    run.upstream = np.ones_like(upstream)
+                    local = _arrays(ctx, _step(ctx, t, run, free=False))
                 steps.append(Step(names(t), ctx.name(), _rule(ctx), tuple(names(i) for i in ctx.inputs), upstream,
                                   _named(parts, names), local, downstream))
             else:
@@ -420,12 +424,9 @@ def _seed(root: Tensor, gradient: Any) -> np.ndarray:
     return seed
 
 
-def _backward(ctx: Context, out: Tensor, upstream: np.ndarray) -> tuple[np.ndarray | None, ...]:
-    """The op's backward rule on an upstream array: one gradient array (or None) per input."""
-    ctx.check_saved()
-    grads = _one_per_input(ctx, ctx.run_backward(out, Tensor._constant(upstream)))
-    return tuple(None if g is None or not inp.requires_grad else _checked(ctx, out, grads, inp, g, arrays=True)
-                 for inp, g in zip(ctx.inputs, grads))
+def _arrays(ctx: Context, grads: tuple[Any, ...]) -> tuple[np.ndarray | None, ...]:
+    """A step's gradients as arrays (a rule on 0-d arrays may give NumPy scalars); None for inputs that need none."""
+    return tuple(None if g is None or not inp.requires_grad else np.asarray(g) for inp, g in zip(ctx.inputs, grads))
 
 
 def _total(parts: list[tuple[Tensor | None, np.ndarray]]) -> np.ndarray:

@@ -21,8 +21,14 @@ LIBRARIES = ("chainrule", "chainrule-py", "torch", "micrograd", "tape", "numpy")
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _run_worker(threads: int, args: argparse.Namespace) -> dict[str, Any]:
-    command = [sys.executable, "-m", "benchmarks.worker", "--threads", str(threads), "--only", *args.only]
+PURE_WORKLOADS = ("tiny", "scalar", "long")  # also run on chainrule's Python source, as "chainrule-py"
+
+
+def _run_worker(threads: int, args: argparse.Namespace, pure: bool = False) -> dict[str, Any]:
+    only = [w for w in args.only if w in PURE_WORKLOADS] if pure else args.only
+    command = [sys.executable, "-m", "benchmarks.worker", "--threads", str(threads), "--only", *only]
+    if pure:
+        command.append("--chainrule-only")
     if args.quick:
         command.append("--quick")
     if args.keep_openblas_overrides:
@@ -31,6 +37,9 @@ def _run_worker(threads: int, args: argparse.Namespace) -> dict[str, Any]:
         command.append("--cpu-time")
     env = benchmark_environment(threads, args.keep_openblas_overrides)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env.pop("CHAINRULE_PURE_PYTHON", None)
+    if pure:
+        env["CHAINRULE_PURE_PYTHON"] = "1"
     done = subprocess.run(command, env=env, cwd=ROOT, stdout=subprocess.PIPE, text=True, check=True)
     return json.loads(done.stdout)
 
@@ -52,9 +61,9 @@ def _kernel_line(run: dict[str, Any]) -> str:
     pools = env["threadpools"]
     blas = (", ".join(f"{p['library']} {p['internal_api']} {p['version'] or ''} {p['architecture'] or ''} "
                       f"×{p['num_threads']}" for p in pools) if isinstance(pools, list) else pools)
-    loops = ("compiled loops" if env["compiled_loops"]
-             else "Python loops only (the extension is not built, or CHAINRULE_PURE_PYTHON is set)")
-    return f"chainrule on {loops}; NumPy {env['numpy']}, torch {env['torch']} (×{env['torch_threads']}); loaded: {blas}"
+    build = ("its compiled build (Cython, from the same source)" if env["compiled"]
+             else "its Python source only (the compiled build is not installed, or CHAINRULE_PURE_PYTHON is set)")
+    return f"chainrule on {build}; NumPy {env['numpy']}, torch {env['torch']} (×{env['torch_threads']}); loaded: {blas}"
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -73,11 +82,18 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
 
     runs = [_run_worker(threads, args) for threads in args.threads]
+    baseline = min(runs, key=lambda run: run["threads"])
+    if any(w in PURE_WORKLOADS for w in args.only):  # chainrule-py: the same workloads on the Python source
+        pure = {r["id"]: r["results"]["chainrule"] for r in _run_worker(baseline["threads"], args, pure=True)["results"]}
+        for r in baseline["results"]:
+            if r["id"] in pure:
+                r["results"]["chainrule-py"] = pure[r["id"]]
     for run in runs:
         print(f"\n{run['threads']} thread{'s' if run['threads'] > 1 else ''}, {run['clock']} time, load average "
               f"{run['load_average'][0]:.2f}: {_kernel_line(run)}")
         print(_table(run))
-    baseline = min(runs, key=lambda run: run["threads"])
+        if run is baseline and any("chainrule-py" in r["results"] for r in run["results"]):
+            print("chainrule-py: chainrule on its Python source (a second process, CHAINRULE_PURE_PYTHON=1)")
     targets = evaluate(baseline["results"])
     if targets:
         print(f"\ntargets ({baseline['threads']} thread{'s' if baseline['threads'] > 1 else ''}): "

@@ -23,22 +23,9 @@ import numpy as np
 from . import bare_tape
 from .timing import median_times
 
-PURE = "chainrule-py"
-
 CYCLES = 250  # 4 ops a cycle: 1,000 ops
 OPS = 4 * CYCLES
-LONG_NODES = 100_000
-
-
-def _pure(fn: Any) -> Any:
-    """``fn`` run on chainrule's Python loops instead of the compiled ones."""
-    import autograd.compiled
-
-    def run(*args: Any) -> Any:
-        with autograd.compiled.disabled():
-            return fn(*args)
-
-    return run
+LONG_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 
 
 def _tiny_chain(lib: Any, x: Any, w: Any, b: Any) -> None:
@@ -92,7 +79,6 @@ def tiny_chain(quick: bool) -> dict[str, Any]:
     _tiny_chain(bare_tape, *tape)
     _check_same("tiny chain", ours, tape)
     seconds = median_times({"chainrule": lambda: _tiny_chain(autograd, *ours),
-                            PURE: _pure(lambda: _tiny_chain(autograd, *ours)),
                             "torch": lambda: _tiny_chain(torch, *theirs),
                             "tape": lambda: _tiny_chain(bare_tape, *tape),
                             "numpy": lambda: _numpy_tiny_chain(*values)}, repeat=5 if quick else 40)
@@ -124,31 +110,40 @@ def scalar_chain(quick: bool) -> dict[str, Any]:
         return bare_tape.Var(np.float64(v), requires_grad=True)
 
     _check_same("scalar chain", _scalar_chain(scalar), _scalar_chain(tape_scalar))
-    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar), PURE: _pure(lambda: _scalar_chain(scalar)),
+    seconds = median_times({"chainrule": lambda: _scalar_chain(scalar),
                             "micrograd": lambda: _scalar_chain(Value),
                             "tape": lambda: _scalar_chain(tape_scalar)}, repeat=5 if quick else 40)
     return {"name": "scalar chain, 1,000 ops fwd+bwd", "unit": "µs/op",
             "results": {name: s / OPS * 1e6 for name, s in seconds.items()}}
 
 
-def _long_chain(x: Any) -> Any:
+def _long_forward(x: Any, nodes: int) -> Any:
     y = x
-    for _ in range(LONG_NODES // 2):
+    for _ in range(nodes // 2):
         y = y * 1.0001 + 0.5
-    return y.sum()
+    return y
 
 
-def long_chain(quick: bool) -> dict[str, Any]:
+def long_chains(quick: bool) -> list[dict[str, Any]]:
+    """One row for the forward and one for the backward of each chain length, in µs per node."""
     import torch
 
     import autograd
 
-    seconds = median_times(
-        {"chainrule": lambda root: root.backward(), PURE: _pure(lambda root: root.backward()),
-         "torch": lambda root: root.backward()},
-        repeat=3 if quick else 7, warmup=1,
-        setup={"chainrule": lambda: _long_chain(autograd.rand(4, requires_grad=True)),
-               PURE: _pure(lambda: _long_chain(autograd.rand(4, requires_grad=True))),
-               "torch": lambda: _long_chain(torch.rand(4, requires_grad=True))})
-    return {"name": "10⁵-node chain, backward only", "unit": "µs/node",
-            "results": {name: s / LONG_NODES * 1e6 for name, s in seconds.items()}}
+    def make(lib: Any) -> Any:
+        return autograd.tensor(0.5, requires_grad=True, dtype=np.float64) if lib is autograd else \
+            torch.tensor(0.5, requires_grad=True, dtype=torch.float64)
+
+    rows = []
+    for nodes in LONG_SIZES[:3] if quick else LONG_SIZES:
+        repeat = 1 if quick or nodes >= 1_000_000 else 3 if nodes >= 100_000 else 9
+        libs = {"chainrule": autograd, "torch": torch}
+        forward = median_times({name: lambda lib=lib, n=nodes: _long_forward(make(lib), n) for name, lib in libs.items()},
+                               repeat=repeat, warmup=1, rounds=1)
+        backward = median_times({name: lambda root: root.backward() for name in libs}, repeat=repeat, warmup=1,
+                                rounds=1, setup={name: lambda lib=lib, n=nodes: _long_forward(make(lib), n)
+                                                 for name, lib in libs.items()})
+        for what, seconds in (("forward", forward), ("backward", backward)):
+            rows.append({"id": f"long{nodes}-{what}", "name": f"chain of {nodes:,} scalar ops, {what}",
+                         "unit": "µs/node", "results": {name: s / nodes * 1e6 for name, s in seconds.items()}})
+    return rows

@@ -12,6 +12,7 @@ from typing import Any
 # Wall time by default. ``--cpu-time`` switches to this process's CPU time, which a busy machine disturbs
 # far less (time spent waiting for a core is not counted); it only equals wall time with one thread.
 clock: Callable[[], float] = time.perf_counter
+only: set[str] | None = None  # time just these libraries (a worker on chainrule's Python source: {"chainrule"})
 
 
 def median_times(fns: dict[str, Callable[..., Any]], repeat: int, warmup: int = 2, rounds: int = 3,
@@ -25,6 +26,8 @@ def median_times(fns: dict[str, Callable[..., Any]], repeat: int, warmup: int = 
     and only the call is timed (a graph built for one backward). The garbage collector stays on, as it
     is for a user; one full collection first clears what earlier benchmarks left.
     """
+    if only is not None:
+        fns = {name: fn for name, fn in fns.items() if name in only}
     gc.collect()
     times: dict[str, list[float]] = {name: [] for name in fns}
     rounds = max(1, min(rounds, repeat))

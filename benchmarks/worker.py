@@ -40,7 +40,7 @@ def _workloads() -> dict[str, Callable[[bool], dict[str, Any]]]:
         "scalar": chains.scalar_chain,
         "mlp128": lambda quick: mlp.mlp_step(128, quick),
         "mlp1024": lambda quick: mlp.mlp_step(1024, quick),
-        "long": chains.long_chain,
+        "long": chains.long_chains,
         "digits": digits.digits_training,
         "memory128": lambda quick: mlp.mlp_memory(128),
         "memory1024": lambda quick: mlp.mlp_memory(1024),
@@ -57,7 +57,7 @@ def _kernels() -> dict[str, Any]:
 
     import autograd.compiled
 
-    info: dict[str, Any] = {"compiled_loops": autograd.compiled.active(), "numpy": np.__version__,
+    info: dict[str, Any] = {"compiled": autograd.compiled.active(), "numpy": np.__version__,
                             "torch": torch.__version__,
                             "torch_threads": torch.get_num_threads(), "python": platform.python_version(),
                             "openblas_overrides": {name: os.environ.get(name) for name in OPENBLAS_OVERRIDES}}
@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--only", nargs="+", choices=WORKLOAD_IDS, default=list(WORKLOAD_IDS))
     parser.add_argument("--keep-openblas-overrides", action="store_true")
     parser.add_argument("--cpu-time", action="store_true", help="time with this process's CPU clock")
+    parser.add_argument("--chainrule-only", action="store_true", help="time chainrule alone, not its peers")
     args = parser.parse_args(argv)
     if "numpy" in sys.modules or "torch" in sys.modules:
         raise RuntimeError("the worker must set thread counts before NumPy or torch is imported")
@@ -97,12 +98,15 @@ def main(argv: list[str] | None = None) -> None:
     torch.set_num_threads(args.threads)
     if args.cpu_time:
         timing.clock = time.process_time
+    if args.chainrule_only:
+        timing.only = {"chainrule"}
     workloads = _workloads()
     results = []
     for workload_id in args.only:
         print(f"  [{args.threads} thread{'s' if args.threads > 1 else ''}] {workload_id} ...", file=sys.stderr,
               flush=True)
-        results.append({"id": workload_id, **workloads[workload_id](args.quick)})
+        rows = workloads[workload_id](args.quick)
+        results += rows if isinstance(rows, list) else [{"id": workload_id, **rows}]
     print(json.dumps({"threads": args.threads, "quick": args.quick,
                       "clock": "cpu" if args.cpu_time else "wall", "load_average": os.getloadavg(),
                       "environment": _kernels(), "results": results}))

@@ -13,6 +13,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
+from autograd.graph import increment_version
 
 __all__ = [
     "calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "lecun_normal_", "normal_", "ones_",
@@ -25,7 +26,7 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
         raise TypeError(f"initialisers fill a Tensor (e.g. a Parameter) in place, got {type(tensor).__name__}")
     # in place, so anything holding this array (an optimizer, a view) sees the new values
     tensor.data[...] = np.asarray(values).astype(tensor.dtype, copy=False)
-    tensor._bump_version()
+    increment_version(tensor)
     return tensor
 
 

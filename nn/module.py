@@ -10,6 +10,7 @@ import numpy as np
 
 from autograd import Tensor, no_grad
 from autograd.dtypes import to_arguments
+from autograd.graph import increment_version
 
 
 class Parameter(Tensor):
@@ -171,7 +172,7 @@ class Module:
         for t in [*self.parameters(), *self.buffers()]:
             if t.dtype.kind == "f" and t.dtype != dtype:
                 t.data = t.data.astype(dtype)
-                t._bump_version()
+                increment_version(t)
                 if t._grad is not None:
                     t._grad = Tensor(t._grad.data.astype(dtype))
         return self
@@ -237,7 +238,7 @@ class Module:
         with no_grad():
             for k, arr in cast.items():
                 own[k].data = arr
-                own[k]._bump_version()
+                increment_version(own[k])
         return missing, unexpected
 
     # ------------------------------------------------------------------ printing

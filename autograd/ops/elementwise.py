@@ -16,8 +16,8 @@ import numpy as np
 from ..dtypes import float_result, floating
 from ..errors import ShapeError
 from ..function import Context, Function
+from ..scratch import unshared
 from ..tensor import Tensor
-from .scratch import unshared
 
 
 class Add(Function):

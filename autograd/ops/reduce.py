@@ -9,12 +9,10 @@ import numpy as np
 from ..function import Context, Function
 from ..grad_mode import state
 from ..tensor import Tensor
-from .axes import normalize_axis
+from .axes import Axis, normalize_axis
 from .elementwise import Exp, Where, _data, _tensor, cast, maximum, minimum
 from .indexing import GetItem
 from .shape import BroadcastTo, reshape, transpose
-
-Axis = int | tuple[int, ...] | None
 
 
 def _resolve(axis: Axis, keepdims: bool, dim: Axis, keepdim: bool | None) -> tuple[Axis, bool]:

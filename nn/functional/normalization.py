@@ -10,6 +10,7 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
+from autograd.graph import increment_version
 
 from ._arguments import _array, _tensor
 
@@ -54,7 +55,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
 
 def _update(running: Tensor, batch_value: np.ndarray, momentum: float) -> None:
     running.data = ((1 - momentum) * running.data + momentum * batch_value).astype(running.dtype)
-    running._bump_version()
+    increment_version(running)
 
 
 def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None, bias: Any = None,

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from autograd import Tensor, enable_grad, no_grad
+from autograd.graph import increment_version, note_optimizer_step
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 _UNORDERED = ("optimizer parameters need to be organized in ordered collections, but the ordering of tensors in sets "
@@ -135,7 +136,8 @@ class Optimizer:
                     if hyper.get("maximize", False):
                         grad = -grad
                     self._update(p, grad, self.state.setdefault(p, {}), hyper)
-                    p._bump_version()  # a graph that saved p's old values now refuses to backward
+                    increment_version(p)  # a graph that saved p's old values now refuses to backward
+        note_optimizer_step()  # a graph recorded before now, extended after, warns (see autograd.graph)
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:

@@ -10,8 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import autograd
+from autograd import scratch
 from autograd.engine import topological_order
-from autograd.ops import scratch
 from autograd.testing import broadcastable_shapes, tensors
 
 

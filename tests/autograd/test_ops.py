@@ -39,6 +39,7 @@ NOT_OPS = {
     # conversions to float16 (central differences cannot resolve it) or to integers (no gradient), in-place
     # fills, dimension queries, and NumPy's hook (its ops have rows as the reflected operators)
     "__array_ufunc__", "bool", "detach_", "dim", "fill_", "half", "int", "long", "zero_",
+    "__new__",  # the compiled class (an extension type) lists its constructor
 }
 NOT_OPS |= {"argsort"}  # int64 indices
 NOT_OPS |= {"__invert__", "bitwise_not", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",

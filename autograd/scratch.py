@@ -20,12 +20,8 @@ import numpy as np
 _COUNTS_EXACT = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info < (3, 14)
 
 
-def not_held(a: Any) -> bool:
-    """The Python engine holds no reference to the gradient it passes to a rule."""
-    return False
-
-
-held_by_engine = not_held  # the compiled engine holds one, and says so (autograd.compiled)
+held_by_engine = 0  # references the engine keeps to the gradient it hands a rule, during the call (engine.py sets it)
+handed = 0  # id() of the gradient the engine last handed a rule (an id holds no reference)
 
 
 def unshared(a: Any) -> bool:
@@ -34,5 +30,5 @@ def unshared(a: Any) -> bool:
     Call it with a backward rule's own parameter: ``unshared(grad)``.
     """
     # 3 = the caller's parameter, this function's parameter and getrefcount's argument
-    return (_COUNTS_EXACT and type(a) is np.ndarray and sys.getrefcount(a) == 3 + held_by_engine(a)
+    return (_COUNTS_EXACT and type(a) is np.ndarray and sys.getrefcount(a) == 3 + (held_by_engine if id(a) == handed else 0)
             and a.flags.owndata and a.flags.writeable)
