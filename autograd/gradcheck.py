@@ -312,7 +312,7 @@ def _kinked(forward: Callable[..., Tensor], xs: tuple[Any, ...], i: int, u: np.n
     x = xs[i]
     (base,) = _evaluate(forward, xs)
     level = float(np.vdot(u, base))
-    for j in range(x.size):
+    for j in range(x.numel()):
         step = np.zeros(x.shape)
         step.flat[j] = eps
         (plus,) = _evaluate(forward, _replaced(xs, i, x.data + step))

@@ -496,11 +496,11 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
         where[0], where[1] = 1, 0
     shape = [0] * len(xs)
     for x, w in zip(xs, where, strict=True):
-        shape[w] = x.size
+        shape[w] = x.numel()
     grids = []
     for x, w in zip(xs, where, strict=True):
         view = [1] * len(xs)
-        view[w] = x.size
+        view[w] = x.numel()
         grids.append(broadcast_to(reshape(x, tuple(view)), tuple(shape)))
     return tuple(grids)
 

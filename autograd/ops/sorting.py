@@ -113,7 +113,7 @@ def median(x: Any, dim: int | None = None, keepdim: bool = False, *, axis: int |
     x = _tensor(x)
     d = dim_or_axis(dim, axis)
     if d is None:
-        if x.size == 0:
+        if x.numel() == 0:
             return Tensor._constant(np.full((), np.nan, x.dtype if x.dtype.kind == "f" else np.float64))
         values, _ = median(reshape(x, (-1,)), 0)
         return values

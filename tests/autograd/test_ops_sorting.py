@@ -88,7 +88,7 @@ def test_gradients_reach_the_selected_elements_as_torch(call: object) -> None:
     a = np.array([[0.3, -1.2, 2.5, 0.9], [1.1, 0.4, -0.7, 3.3], [2.2, -2.0, 0.0, 1.7]])
     x, tx = autograd.tensor(a, requires_grad=True), torch.tensor(a, requires_grad=True)
     out, tout = call(x), call(tx)
-    upstream = np.arange(1.0, out.size + 1).reshape(out.shape)
+    upstream = np.arange(1.0, out.numel() + 1).reshape(out.shape)
     out.backward(autograd.tensor(upstream))
     tout.backward(torch.tensor(upstream))
     np.testing.assert_array_equal(x.grad.data, tx.grad.numpy())
