@@ -50,13 +50,17 @@ class CumSum(Function):
         return _reverse_cumsum(grad, ctx.axis) if grad.ndim else grad
 
 
-def cumsum(x: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
-    """Running sum along ``dim``; integer and bool inputs sum in int64, as PyTorch."""
+def _accumulator(x: Any, dtype: Any) -> Tensor:
+    """``x`` in the dtype a running sum or product accumulates in: ``dtype``, else int64 for integers and bools."""
     x = _tensor(x)
     if dtype is None and x.dtype.kind in "biu":
         dtype = np.int64
-    if dtype is not None and x.dtype != np.dtype(dtype):
-        x = x.astype(dtype)
+    return x.astype(dtype) if dtype is not None and x.dtype != np.dtype(dtype) else x
+
+
+def cumsum(x: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+    """Running sum along ``dim``; integer and bool inputs sum in int64, as PyTorch."""
+    x = _accumulator(x, dtype)
     return CumSum.apply(x, axis=_axis(x, dim, axis, "cumsum"))
 
 
@@ -100,11 +104,7 @@ def _cumprod_grad_with_zeros(x: Tensor, grad: Tensor, axis: int) -> Tensor:
 
 def cumprod(x: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
     """Running product along ``dim``; exact gradients (first and second) where inputs are zero."""
-    x = _tensor(x)
-    if dtype is None and x.dtype.kind in "biu":
-        dtype = np.int64
-    if dtype is not None and x.dtype != np.dtype(dtype):
-        x = x.astype(dtype)
+    x = _accumulator(x, dtype)
     return CumProd.apply(x, axis=_axis(x, dim, axis, "cumprod"))
 
 
