@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 
 from . import scratch
-from .collector import show
 from .function import FREED_GRAPH, Context
 from .grad_mode import clock, state
 from .ops.shape import _sum_to, sum_to
@@ -277,7 +276,6 @@ def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
             grads = _tensor_rule(ctx, t, run.take_upstream(), run.arrays)
     finally:
         ctx._running = None
-    show(ctx, inputs)  # the rule may have stored something on ctx (collector.py)
     if getattr(ctx, "inputs", None) is not inputs:
         raise RuntimeError(f"function {ctx.name()} rebound or deleted ctx.inputs in its backward; a rule must "
                            "leave the recorded graph as it is")

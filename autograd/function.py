@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import sys
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .collector import hide
+from .collector import hide, hide_constant, watch
 from .grad_mode import clock, state
 from .graph import warn_across_steps
 
@@ -230,7 +231,7 @@ def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
         from .anomaly import creation_site
 
         ctx.creation_site = creation_site()
-    hide(ctx, inputs)  # out of the cyclic collector's walks while it holds no attributes (collector.py)
+    hide(ctx, inputs, out)  # out of the cyclic collector's walks while it holds no attributes (collector.py)
 
 
 def _output_array(cls: type[Function], raw: Any) -> np.ndarray:
@@ -268,7 +269,7 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
 def _number(x: float, dtype: np.dtype) -> Tensor:
     """A Python number as a constant Tensor of ``dtype``, hidden from the cyclic collector (only its node holds it)."""
     t = Tensor._constant(np.asarray(x, dtype))
-    hide(t, ())
+    hide_constant(t)
     return t
 
 
@@ -308,4 +309,8 @@ class _NotDifferentiable(Function):
 
 
 from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)
+
+if not (__file__.endswith(".py") or sys.modules[Tensor.__module__].__file__.endswith(".py")):
+    # the compiled build: its Tensors and nodes can be hidden from the cyclic collector (collector.py)
+    watch(Tensor, Context)
 

@@ -53,15 +53,85 @@ def _hook_closing_over_its_tensor():
     return y
 
 
-CYCLES = [_output_stored_on_ctx, _tensor_kept_on_a_module, _hook_closing_over_its_tensor]
+def _leaf_holding_a_result_of_itself():
+    x = autograd.tensor(np.ones(1000), requires_grad=True)
+    x.child = (x * 2).exp()  # x → its attributes → the result → (hidden nodes) → x
+    return x
+
+
+def _gradient_graph_on_its_leaf():
+    x = autograd.tensor(np.ones(1000), requires_grad=True)
+    with pytest.warns(UserWarning, match="reference cycle"):
+        (x * x * x).sum().backward(create_graph=True)  # x.grad's graph leads back to x
+    return x
+
+
+def _hook_on_a_leaf_closing_over_a_result():
+    x = autograd.tensor(np.ones(1000), requires_grad=True)
+    z = (x * 2).sin()
+    x.register_hook(lambda g: g * z)
+    return x
+
+
+def _result_holding_itself_in_a_list():
+    x = autograd.tensor(np.ones(1000), requires_grad=True)
+    y = (x * 2).tanh()
+    y.keep = [y]
+    return y
+
+
+def _node_given_an_attribute_after_recording():
+    x = autograd.tensor(np.ones(1000), requires_grad=True)
+    y = x * 2
+    z = y.exp()
+    y.grad_fn.later = {"result": z}  # a user's note on a recorded node, closing z → … → y → node → z
+    return z
+
+
+class _Holder:
+    def __init__(self, value):
+        self.value = value
+
+
+def _leaf_holding_an_object_holding_a_result():
+    x = autograd.tensor(np.ones(1000), requires_grad=True)
+    x.meta = _Holder((x + 1).sum())
+    return x
+
+
+CYCLES = [_output_stored_on_ctx, _tensor_kept_on_a_module, _hook_closing_over_its_tensor,
+          _leaf_holding_a_result_of_itself, _gradient_graph_on_its_leaf, _hook_on_a_leaf_closing_over_a_result,
+          _result_holding_itself_in_a_list, _node_given_an_attribute_after_recording,
+          _leaf_holding_an_object_holding_a_result]
 
 
 @needs_helper
-def test_a_recorded_node_and_its_inputs_are_hidden_from_the_collector():
+def test_a_recorded_node_its_inputs_and_its_output_are_hidden_from_the_collector():
     x = autograd.tensor([1.0, 2.0], requires_grad=True)
-    y = x * 2
-    assert not gc.is_tracked(y.grad_fn) and not gc.is_tracked(y.grad_fn.inputs)
-    assert gc.is_tracked(y)  # tensors stay visible: hooks and attributes on them may close cycles
+    y = (x * 2) * 0.5
+    assert not gc.is_tracked(y) and not gc.is_tracked(y.grad_fn) and not gc.is_tracked(y.grad_fn.inputs)
+    assert not gc.is_tracked(y.grad_fn.inputs[1])  # the lifted 0.5
+    assert gc.is_tracked(x)  # a leaf is the user's
+
+
+@needs_helper
+def test_an_attribute_shows_a_hidden_object_again():
+    y = autograd.tensor([1.0, 2.0], requires_grad=True) * 2
+    y.name = "y"
+    assert gc.is_tracked(y)
+    y.grad_fn.note = "seen"
+    assert gc.is_tracked(y.grad_fn)
+
+
+@needs_helper
+def test_a_growing_graph_adds_nothing_for_the_collector_to_walk():
+    x = autograd.tensor(0.5, requires_grad=True, dtype=np.float64)
+    gc.collect()
+    before = len(gc.get_objects())
+    y = x
+    for _ in range(20_000):
+        y = y * 1.0001 + 0.5
+    assert len(gc.get_objects()) - before < 100
 
 
 @needs_helper
@@ -70,7 +140,7 @@ def test_a_node_holding_attributes_stays_visible():
     if y.grad_fn.__dict__:
         assert gc.is_tracked(y.grad_fn)
     z = _output_stored_on_ctx()
-    assert gc.is_tracked(z.grad_fn) and gc.is_tracked(z.grad_fn.inputs)
+    assert gc.is_tracked(z.grad_fn)  # the rule's ctx.kept; what it reaches is shown before a full collection
 
 
 @pytest.mark.parametrize("make", CYCLES, ids=lambda f: f.__name__.strip("_"))
