@@ -43,11 +43,10 @@ def warn_across_steps() -> None:
 def increment_version(tensor: Tensor) -> None:
     """Note that ``tensor``'s data was changed in place (PyTorch's ``torch.autograd.graph.increment_version``):
     a node that saved the old values refuses to backward instead of using the new ones."""
-    from .tensor import Tensor
-
-    if not isinstance(tensor, Tensor):
+    bump = getattr(tensor, "_bump_version", None)  # a Tensor's (an optimizer calls this per parameter per step)
+    if bump is None:
         raise TypeError(f"increment_version() takes a Tensor, got {type(tensor).__name__}")
-    tensor._bump_version()
+    bump()
 
 
 def note_optimizer_step() -> None:

@@ -1,4 +1,5 @@
-"""An MLP training step, 784-512-256-10 with ReLU, float32, cross-entropy and plain SGD.
+"""An MLP training step with ReLU, float32, cross-entropy and plain SGD: 784-512-256-10, and the small
+784-64-32-10 where a step's fixed costs (per op, per parameter) weigh most.
 
 Three implementations start from the same weights and see the same batch: chainrule (nn.Linear,
 nn.functional.cross_entropy, nn.optim.SGD), PyTorch on the CPU (the same three), and the hand-written NumPy floor
@@ -17,6 +18,7 @@ from .numpy_mlp import NumpyMLP
 from .timing import median_times, peak_memory
 
 SIZES = (784, 512, 256, 10)
+SMALL = (784, 64, 32, 10)
 LR = 0.01
 
 
@@ -84,19 +86,19 @@ class TorchMLP:
         return loss.item()
 
 
-def _batch(n: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def _batch(n: int, sizes: tuple[int, ...], seed: int) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    return rng.standard_normal((n, SIZES[0]), dtype=np.float32), rng.integers(0, SIZES[-1], n)
+    return rng.standard_normal((n, sizes[0]), dtype=np.float32), rng.integers(0, sizes[-1], n)
 
 
-def _models(batch: int) -> dict[str, Any]:
+def _models(batch: int, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
     """The three step functions on one batch, after checking that their first steps agree."""
     import torch
 
     import autograd
 
-    weights, biases = initial_parameters(SIZES, seed=0)
-    x, y = _batch(batch, seed=1)
+    weights, biases = initial_parameters(sizes, seed=0)
+    x, y = _batch(batch, sizes, seed=1)
     ours, theirs, floor = (ChainruleMLP(weights, biases, LR), TorchMLP(weights, biases, LR),
                            NumpyMLP(weights, biases, LR))
     x_ours, x_theirs, y_theirs = autograd.tensor(x), torch.from_numpy(x), torch.from_numpy(y)
@@ -113,11 +115,11 @@ def _models(batch: int) -> dict[str, Any]:
     return steps
 
 
-def mlp_step(batch: int, quick: bool) -> dict[str, Any]:
-    steps = _models(batch)
+def mlp_step(batch: int, quick: bool, sizes: tuple[int, ...] = SIZES) -> dict[str, Any]:
+    steps = _models(batch, sizes)
     repeat = (5 if quick else 30) if batch <= 256 else (3 if quick else 12)
     seconds = median_times(steps, repeat=repeat)
-    return {"name": f"MLP step 784-512-256-10, batch {batch}", "unit": "ms",
+    return {"name": f"MLP step {'-'.join(map(str, sizes))}, batch {batch}", "unit": "ms",
             "results": {name: s * 1e3 for name, s in seconds.items()}}
 
 

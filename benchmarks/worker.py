@@ -40,6 +40,7 @@ def _workloads() -> dict[str, Callable[[bool], dict[str, Any]]]:
         "scalar": chains.scalar_chain,
         "mlp128": lambda quick: mlp.mlp_step(128, quick),
         "mlp1024": lambda quick: mlp.mlp_step(1024, quick),
+        "mlpsmall": lambda quick: mlp.mlp_step(128, quick, mlp.SMALL),
         "long": chains.long_chains,
         "digits": digits.digits_training,
         "memory128": lambda quick: mlp.mlp_memory(128),
@@ -47,7 +48,7 @@ def _workloads() -> dict[str, Callable[[bool], dict[str, Any]]]:
     }
 
 
-WORKLOAD_IDS = ("tiny", "scalar", "mlp128", "mlp1024", "long", "digits", "memory128", "memory1024")
+WORKLOAD_IDS = ("tiny", "scalar", "mlp128", "mlp1024", "mlpsmall", "long", "digits", "memory128", "memory1024")
 
 
 def _kernels() -> dict[str, Any]:

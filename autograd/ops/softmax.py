@@ -14,7 +14,7 @@ from .elementwise import Exp, _tensor, cast
 def _shifted(x: np.ndarray, axis: int | None) -> np.ndarray:
     """x minus its max along ``axis`` (nothing where that max is ±inf), so that exp never overflows."""
     m = np.max(x, axis=axis, keepdims=True)
-    return x - np.where(np.isfinite(m), m, 0)
+    return x - m if np.isfinite(m).all() else x - np.where(np.isfinite(m), m, 0)
 
 
 def log_softmax_array(x: np.ndarray, axis: int | None) -> np.ndarray:

@@ -20,7 +20,11 @@ class Linear(Function):
     def forward(ctx: Context, x: np.ndarray, weight: np.ndarray, *bias: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x, weight)
         y = x @ weight.T
-        return y + bias[0] if bias else y
+        if not bias:
+            return y
+        if y.dtype == np.result_type(y, bias[0]):
+            return np.add(y, bias[0], out=y)  # the product is a new array: the bias goes into it, no copy
+        return y + bias[0]
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:

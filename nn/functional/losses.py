@@ -163,18 +163,22 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
     if t.shape != expected:
         raise ValueError(f"{fn}: target shape {t.shape} does not match input shape {x.shape}: class indices "
                          f"need shape {expected} (the input's shape without class dim {axis})")
+    if weight is not None:
+        w = _array(weight)
+        if w.shape != (n_classes,):
+            raise ValueError(f"{fn}: weight must have one entry per class, shape ({n_classes},), got {w.shape}")
+    if t.size and 0 <= t.min() and t.max() < n_classes and not 0 <= ignore_index < n_classes:
+        # the usual batch: every target a class, none ignored (two reductions instead of a dozen passes)
+        safe = t.copy()  # kept for backward: later changes to the caller's array must not reach it
+        weight_t = np.ones(t.shape, x.dtype) if weight is None else w[safe].astype(x.dtype)
+        return axis, safe, weight_t, np.zeros(t.shape, bool)
     ignored = t == ignore_index
     bad = ~ignored & ((t < 0) | (t >= n_classes))
     if bad.any():
         raise IndexError(f"{fn}: Target {t[bad].flat[0]} is out of bounds for {n_classes} classes "
                          f"(valid targets are 0..{n_classes - 1}, or ignore_index={ignore_index})")
     safe = np.where(ignored, 0, t)
-    if weight is None:
-        w = np.ones(n_classes, dtype=x.dtype)
-    else:
-        w = _array(weight)
-        if w.shape != (n_classes,):
-            raise ValueError(f"{fn}: weight must have one entry per class, shape ({n_classes},), got {w.shape}")
+    w = np.ones(n_classes, dtype=x.dtype) if weight is None else w
     return axis, safe, np.where(ignored, 0, w[safe]).astype(x.dtype), ignored
 
 
@@ -220,7 +224,10 @@ class CrossEntropy(Function):
         ctx.target, ctx.axis = target, axis
         ctx.probabilities = np.exp(log_p)
         ctx.coef = np.expand_dims(weight_t if scale is None else weight_t * scale, axis)
-        picked = -weight_t * np.squeeze(np.take_along_axis(log_p, np.expand_dims(target, axis), axis), axis)
+        if z.ndim == 2 and axis == 1:  # (batch, classes): plain indexing, a third of take_along_axis's time
+            picked = -weight_t * log_p[np.arange(z.shape[0]), target]
+        else:
+            picked = -weight_t * np.squeeze(np.take_along_axis(log_p, np.expand_dims(target, axis), axis), axis)
         return picked if scale is None else np.asarray(picked.sum() * scale, dtype=z.dtype)
 
     @staticmethod

@@ -66,7 +66,9 @@ NOT_NEAR_ZERO = st.one_of(st.floats(-3, -0.05), st.floats(0.05, 3))
 @given(x=tensors(shape=shapes(min_dims=2, max_dims=3, max_side=4), elements=NOT_NEAR_ZERO, requires_grad=True,
                  unique=True))
 def test_normalize_gradients_match_central_differences(p, x):
-    assume(np.unique(np.abs(x.data)).size == x.numel())  # no ties for the inf-norm's max
+    if p == math.inf and x.shape[1] > 1:  # the max along dim 1: no ties, nor near ones within the step
+        top = np.sort(np.abs(x.data), axis=1)
+        assume((top[:, -1] - top[:, -2] > 1e-3).all())
     assert_gradients_match(lambda t: F.normalize(t, p), x)
 
 
