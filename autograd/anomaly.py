@@ -7,7 +7,7 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from .grad_mode import state
+from .grad_mode import opened, state
 
 _LIBRARY_DIRS = tuple(
     os.path.dirname(os.path.abspath(p)) + os.sep
@@ -49,9 +49,13 @@ class detect_anomaly:
     def __enter__(self) -> None:
         self._prev = state.anomaly
         state.anomaly = self._mode
+        with opened.lock:
+            opened.anomaly += 1
 
     def __exit__(self, *exc: object) -> None:
         state.anomaly = self._prev
+        with opened.lock:
+            opened.anomaly -= 1
 
     def __call__(self, fn: Callable[..., Any]) -> Callable[..., Any]:
         def wrapper(*args: Any, **kwargs: Any) -> Any:

@@ -3,16 +3,19 @@
 cimport cython
 
 from autograd.function cimport Context
+from autograd.grad_mode cimport _Clock
 from autograd.tensor cimport Tensor
+
+cdef _Clock clock
 
 
 cdef class _Pass:
-    cdef public bint anomaly, arrays, retain_graph
+    cdef public bint anomaly, arrays, retain_graph, rule_on_arrays
     cdef public object capture, stored, thread, upstream
     cdef public dict captured, consumers, leaves, pending
 
     @cython.locals(t=Tensor, ctx=Context, inp=Tensor, node=Context, consumers=dict, pending=dict, leaves=dict,
-                   left=Py_ssize_t)
+                   left=Py_ssize_t, downstream=tuple, i=Py_ssize_t)
     cpdef walk(self, list ready)
 
     cpdef take_upstream(self)

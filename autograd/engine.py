@@ -192,7 +192,7 @@ class _Pass:
     """
 
     __slots__ = ("anomaly", "arrays", "capture", "captured", "consumers", "leaves", "pending", "retain_graph",
-                 "stored", "thread", "upstream")
+                 "rule_on_arrays", "stored", "thread", "upstream")
 
     def __init__(self, roots: list[Tensor], retain_graph: bool, create_graph: bool,
                  capture: set[Tensor] | None) -> None:
@@ -207,6 +207,7 @@ class _Pass:
         self.consumers = _consumer_counts(roots)
         self.thread = threading.get_ident()
         self.upstream: Any = None  # the gradient for the node about to run, handed over by take_upstream()
+        self.rule_on_arrays = False  # the running rule is given arrays (what Context.saved_tensors hands back)
 
     def take_upstream(self) -> Any:
         """The upstream gradient, no longer held here: a rule given it may be its only holder (see scratch.py)."""
@@ -231,7 +232,9 @@ class _Pass:
                     pending[ctx] = _visit(t, pending[ctx], self.arrays, self.stored, self.capture, self.captured)
                 self.upstream = pending.pop(ctx)
                 downstream = _step(ctx, t, self, not self.retain_graph)
-            for inp, g in zip(inputs, downstream):  # this loop runs per edge: no call in the common case
+            for i in range(len(inputs)):  # this loop runs per edge: no call in the common case (not even zip's)
+                inp = inputs[i]
+                g = downstream[i]
                 node = inp.grad_fn
                 if node is not None:
                     left = consumers[node] - 1
@@ -271,8 +274,10 @@ def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
     ctx._running = run
     try:
         if run.arrays and ctx.fn.arrays_ok:
+            run.rule_on_arrays = True
             grads = ctx.fn.backward(ctx, run.take_upstream())
         else:
+            run.rule_on_arrays = False
             grads = _tensor_rule(ctx, t, run.take_upstream(), run.arrays)
     finally:
         ctx._running = None
@@ -288,14 +293,14 @@ def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
     # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
     kind, scalar = (np.ndarray, np.float64) if run.arrays else (Tensor, Tensor)
     checked = None
-    i = 0
-    for inp, g in zip(inputs, grads):
+    for i in range(len(inputs)):
+        inp = inputs[i]
+        g = grads[i]
         if g is not None and inp.requires_grad and ((type(g) is not kind and type(g) is not scalar)
                                                      or g.shape != inp.data.shape or run.anomaly):
             if checked is None:
                 checked = list(grads)
             checked[i] = _checked(ctx, t, i, inp, g, run.arrays)
-        i += 1
     return grads if checked is None else tuple(checked)
 
 

@@ -2,7 +2,11 @@
 
 cimport cython
 
+from autograd.grad_mode cimport _Clock, _Open
 from autograd.tensor cimport Tensor
+
+cdef _Clock clock
+cdef _Open opened
 
 
 cdef class Context:
@@ -14,4 +18,9 @@ cdef class Context:
 cpdef Tensor _apply(cls, tuple inputs, dict attrs)
 
 @cython.locals(t=Tensor)
-cpdef _record(Context ctx, tuple inputs, Tensor out)
+cpdef Tensor _number(x, dtype)
+
+@cython.locals(t=Tensor)
+cpdef _record(Context ctx, tuple inputs, Tensor out, dict attrs)
+
+cpdef _output_array(cls, raw)

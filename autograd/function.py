@@ -8,13 +8,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .collector import hide, hide_constant, watch
-from .grad_mode import clock, state
+from .grad_mode import clock, opened, state
 from .graph import warn_across_steps
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
+_NO_ATTRS: dict[str, Any] = {}  # the keyword arguments of an op called without any (never changed)
 _NEVER = float("inf")  # a node that saved nothing cannot see a changed tensor
+_ARRAY_LIKE = (np.ndarray, np.generic, float, int, complex)  # what a forward may return, before the dtype check
 _NUMERIC = "biufc"  # dtype kinds a forward may return: bool, integers, floats, complex
 _DIFFERENTIABLE = "fc"  # and those whose outputs join the graph (a bool or int output never requires grad)
 
@@ -70,7 +72,8 @@ class Context:
         saved = self._saved
         if saved is None:
             raise RuntimeError(FREED_GRAPH)
-        if state.arrays:
+        run = self._running  # the backward pass running this node's rule, if one is
+        if run.rule_on_arrays if run is not None else state.arrays:
             return saved
         out = self.output
         tensors = []
@@ -208,15 +211,16 @@ def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) 
         if state.enabled:
             for t in inputs:
                 if t.requires_grad:
-                    _record(ctx, inputs, out)
+                    _record(ctx, inputs, out, attrs)
                     break
     elif kind not in _NUMERIC:
         _output_array(cls, out.data)  # raises, naming the dtype
     return out
 
 
-def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
-    """Make ``ctx`` the node that made ``out``: linked to ``inputs``, stamped with the clocks it is checked against."""
+def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor, attrs: dict[str, Any]) -> None:
+    """Make ``ctx`` the node that made ``out``: linked to ``inputs``, stamped with the clocks it is checked against;
+    observers (``grad_mode.opened``) are told, with the op's keyword arguments ``attrs``."""
     out.grad_fn = ctx
     out.requires_grad = True
     ctx.inputs = inputs
@@ -227,17 +231,20 @@ def _record(ctx: Context, inputs: tuple[Tensor, ...], out: Tensor) -> None:
         if node is not None and node.step != steps:
             warn_across_steps()
             break
-    if state.anomaly:
+    if opened.anomaly and state.anomaly:
         from .anomaly import creation_site
 
         ctx.creation_site = creation_site()
     hide(ctx, inputs, out)  # out of the cyclic collector's walks while it holds no attributes (collector.py)
+    if opened.observers:
+        for observe in list(opened.observers):
+            observe(out, attrs)
 
 
 def _output_array(cls: type[Function], raw: Any) -> np.ndarray:
     """What a forward returned, as the output's array: a NumPy scalar or Python number becomes a 0-d array;
     anything else (None, a string, a generator, an array of objects or strings) is refused."""
-    if isinstance(raw, np.ndarray | np.generic | float | int | complex):
+    if isinstance(raw, _ARRAY_LIKE):
         array = np.asarray(raw)
         if array.dtype.kind in _NUMERIC:
             return array
@@ -268,7 +275,10 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
 
 def _number(x: float, dtype: np.dtype) -> Tensor:
     """A Python number as a constant Tensor of ``dtype``, hidden from the cyclic collector (only its node holds it)."""
-    t = Tensor._constant(np.asarray(x, dtype))
+    t = Tensor.__new__(Tensor)
+    t.data = np.asarray(x, dtype)
+    t.grad_fn = None
+    t.requires_grad = False
     hide_constant(t)
     return t
 

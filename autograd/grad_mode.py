@@ -23,6 +23,20 @@ class _State(threading.local):
 state = _State()
 
 
+class _Open:
+    """What is open process-wide, read by every recorded op: how many ``detect_anomaly`` blocks (in all threads
+    together: an op reads its own thread's flag, a slow thread-local lookup, only while one is), and the
+    observers told of each node as it is recorded (``gradcheck.locate``'s)."""
+
+    def __init__(self) -> None:
+        self.anomaly = 0
+        self.lock = threading.Lock()
+        self.observers: list[Callable[[Any, dict[str, Any]], None]] = []  # called with (output, attributes)
+
+
+opened = _Open()
+
+
 class _Clock:
     """Counts in-place changes, process-wide (tensors are shared between threads), and remembers
     when each block of memory last changed.

@@ -19,7 +19,7 @@ import numpy as np
 from .anomaly import creation_site
 from .engine import grad, topological_order
 from .function import Context, Function
-from .grad_mode import enable_grad
+from .grad_mode import enable_grad, opened
 from .tensor import Tensor
 
 __all__ = ["GradcheckError", "Location", "gradcheck", "gradgradcheck", "locate", "numerical_grad", "relative_error"]
@@ -196,8 +196,8 @@ def locate(fn: Callable[..., Any], *inputs: Any, eps: float = 1e-6, atol: float 
     non-float output, no float input that requires grad or no backward are skipped, and so are those
     whose forward is not finite or has a kink at those values (relu at 0: its one-sided differences
     disagree); ``Location.skipped`` lists them. Costs two forward evaluations of each op per element
-    of its inputs, so use a small batch. Not thread-safe: while ``fn`` runs, ``Function.apply`` is
-    wrapped to note each op's attributes and creating line.
+    of its inputs, so use a small batch. Run it alone: while ``fn`` runs, every node recorded in the
+    process is noted with its op's attributes and creating line (an observer in ``grad_mode.opened``).
 
     >>> import autograd
     >>> x = autograd.tensor([0.5, -1.0], requires_grad=True)
@@ -247,20 +247,15 @@ class _Verdict(NamedTuple):
 @contextlib.contextmanager
 def _noting(made: list[_Made]) -> Iterator[None]:
     """Inside the block, every recorded op is noted in ``made`` (a Context does not keep its forward's attributes)."""
-    installed = Function.__dict__["apply"]
-    run = installed.__func__
 
-    def apply(cls: type[Function], *inputs: Any, **attrs: Any) -> Tensor:
-        out = run(cls, *inputs, **attrs)
-        if out.grad_fn is not None:
-            made.append(_Made(out.grad_fn, out, attrs, out.grad_fn.creation_site or creation_site()))
-        return out
+    def note(out: Tensor, attrs: dict[str, Any]) -> None:
+        made.append(_Made(out.grad_fn, out, attrs, out.grad_fn.creation_site or creation_site()))
 
-    Function.apply = classmethod(apply)
+    opened.observers.append(note)
     try:
         yield
     finally:
-        Function.apply = installed
+        opened.observers.remove(note)
 
 
 def _check_node(m: _Made, rng: np.random.Generator, eps: float, atol: float, rtol: float) -> _Verdict | str:

@@ -313,29 +313,30 @@ class Tensor:
         return (_rebuild, (type(self), self.data, self.requires_grad))
 
     # ------------------------------------------------------------------ arithmetic
+    # the dunders and the commonest methods go straight to Function.apply's body: each is an op of its own
     def __add__(self, other: Any) -> Tensor:
-        return Add.apply(self, other)
+        return _apply(Add, (self, other), _NO_ATTRS)
 
     def __radd__(self, other: Any) -> Tensor:
-        return Add.apply(other, self)
+        return _apply(Add, (other, self), _NO_ATTRS)
 
     def __sub__(self, other: Any) -> Tensor:
-        return Sub.apply(self, other)
+        return _apply(Sub, (self, other), _NO_ATTRS)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return Sub.apply(other, self)
+        return _apply(Sub, (other, self), _NO_ATTRS)
 
     def __mul__(self, other: Any) -> Tensor:
-        return Mul.apply(self, other)
+        return _apply(Mul, (self, other), _NO_ATTRS)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return Mul.apply(other, self)
+        return _apply(Mul, (other, self), _NO_ATTRS)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return Div.apply(self, other)
+        return _apply(Div, (self, other), _NO_ATTRS)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return Div.apply(other, self)
+        return _apply(Div, (other, self), _NO_ATTRS)
 
     def __pow__(self, other: Any) -> Tensor:
         return ops.pow(self, other)
@@ -386,7 +387,7 @@ class Tensor:
         clock.tick(self.data)
 
     def __neg__(self) -> Tensor:
-        return Neg.apply(self)
+        return _apply(Neg, (self,), _NO_ATTRS)
 
     def __pos__(self) -> Tensor:
         return self
@@ -448,10 +449,10 @@ class Tensor:
 
     # ------------------------------------------------------------------ elementwise
     def exp(self) -> Tensor:
-        return ops.exp(self)
+        return _apply(Exp, (self,), _NO_ATTRS)
 
     def log(self) -> Tensor:
-        return ops.log(self)
+        return _apply(Log, (self,), _NO_ATTRS)
 
     def log1p(self) -> Tensor:
         return ops.log1p(self)
@@ -469,10 +470,10 @@ class Tensor:
         return ops.cos(self)
 
     def tanh(self) -> Tensor:
-        return ops.tanh(self)
+        return _apply(Tanh, (self,), _NO_ATTRS)
 
     def sigmoid(self) -> Tensor:
-        return ops.sigmoid(self)
+        return _apply(Sigmoid, (self,), _NO_ATTRS)
 
     # ------------------------------------------------------------------ softmax family (along one dim)
     def softmax(self, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
@@ -485,7 +486,7 @@ class Tensor:
         return ops.softmin(self, dim, axis=axis, dtype=dtype)
 
     def relu(self) -> Tensor:
-        return ops.relu(self)
+        return _apply(Relu, (self,), _NO_ATTRS)
 
     def sign(self) -> Tensor:
         return ops.sign(self)
@@ -869,4 +870,5 @@ _UFUNC_OPS = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "div
               "greater": "gt", "greater_equal": "ge"}
 
 from . import ops  # noqa: E402  (ops import Tensor)
-from .ops.elementwise import Add, Div, Mul, Neg, Sub  # noqa: E402  (the arithmetic dunders call them directly)
+from .function import _NO_ATTRS, _apply  # noqa: E402  (function.py imports Tensor)
+from .ops.elementwise import Add, Div, Exp, Log, Mul, Neg, Relu, Sigmoid, Sub, Tanh  # noqa: E402
