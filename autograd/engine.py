@@ -22,6 +22,10 @@ from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
 
+_ARRAY_KINDS = (np.ndarray, np.float64)  # the types a rule's gradient has on arrays, and as Tensors
+_TENSOR_KINDS = (Tensor, Tensor)
+
+
 def _consumer_counts(roots: Sequence[Tensor]) -> dict[Context, int]:
     """For each node above ``roots``: how many graph edges consume its output. Checks the graph's shape too.
 
@@ -291,7 +295,7 @@ def _step(ctx: Context, t: Tensor, run: _Pass, free: bool) -> tuple[Any, ...]:
     if free:
         ctx._saved = None
     # a gradient of one of these types and of its input's shape passes unchecked (0-d ops give NumPy scalars)
-    kind, scalar = (np.ndarray, np.float64) if run.arrays else (Tensor, Tensor)
+    kind, scalar = _ARRAY_KINDS if run.arrays else _TENSOR_KINDS
     checked = None
     for i in range(len(inputs)):
         inp = inputs[i]

@@ -208,7 +208,7 @@ def _apply(cls: type[Function], inputs: tuple[Any, ...], attrs: dict[str, Any]) 
     out.grad_fn = None
     out.requires_grad = False
     if kind in _DIFFERENTIABLE:
-        if state.enabled:
+        if not opened.disabled or state.enabled:  # no thread has grad mode off, or this one has it on
             for t in inputs:
                 if t.requires_grad:
                     _record(ctx, inputs, out, attrs)

@@ -6,4 +6,4 @@ cdef class _Clock:
 
 
 cdef class _Open:
-    cdef public object anomaly, lock, observers
+    cdef public object anomaly, disabled, lock, observers

@@ -15,21 +15,36 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _State(threading.local):
-    enabled: bool = True
+    _enabled: bool = True
     anomaly: bool = False
     arrays: bool = False  # the engine is running backward rules on NumPy arrays (Context.saved_tensors)
+
+    @property
+    def enabled(self) -> bool:
+        """Whether ops record a graph in this thread."""
+        return self._enabled
+
+    @enabled.setter
+    def enabled(self, mode: bool) -> None:
+        mode = bool(mode)
+        if mode != self._enabled:  # keep the count of threads with grad mode off exact (see _Open)
+            with opened.lock:
+                opened.disabled += -1 if mode else 1
+            self._enabled = mode
 
 
 state = _State()
 
 
 class _Open:
-    """What is open process-wide, read by every recorded op: how many ``detect_anomaly`` blocks (in all threads
-    together: an op reads its own thread's flag, a slow thread-local lookup, only while one is), and the
-    observers told of each node as it is recorded (``gradcheck.locate``'s)."""
+    """What is open process-wide, read by every op: how many threads have grad mode off and how many
+    ``detect_anomaly`` blocks are open (in all threads together: an op reads its own thread's flag, a slow
+    thread-local lookup, only while one is), and the observers told of each node as it is recorded
+    (``gradcheck.locate``'s)."""
 
     def __init__(self) -> None:
         self.anomaly = 0
+        self.disabled = 0  # threads whose grad mode is off (_State.enabled keeps it in step)
         self.lock = threading.Lock()
         self.observers: list[Callable[[Any, dict[str, Any]], None]] = []  # called with (output, attributes)
 

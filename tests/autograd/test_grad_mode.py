@@ -140,3 +140,26 @@ def test_the_record_of_in_place_changes_forgets_freed_memory():
         t = autograd.tensor([1.0, 2.0])
         t += 1  # a true in-place change: noted under the array's memory, which is freed right after
     assert len(clock._changed) <= 2 * 1024
+
+
+def test_a_thread_that_ends_with_grad_mode_off_leaves_the_others_recording():
+    x = _leaf()
+    thread = threading.Thread(target=lambda: autograd.set_grad_enabled(False))
+    thread.start()
+    thread.join(5)
+    assert _records(x)
+    with autograd.no_grad():
+        assert not _records(x)
+    assert _records(x)
+
+
+def test_every_switch_of_grad_mode_keeps_the_count_of_threads_with_it_off():
+    from autograd.grad_mode import opened, state
+
+    before = opened.disabled
+    state.enabled = False  # the engine's own spelling, as in a backward pass
+    assert opened.disabled == before + 1 and not _records(_leaf())
+    state.enabled = False
+    assert opened.disabled == before + 1
+    state.enabled = True
+    assert opened.disabled == before and _records(_leaf())
