@@ -21,7 +21,6 @@ from .grad_mode import clock, state
 from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
-
 _ARRAY_KINDS = (np.ndarray, np.float64)  # the types a rule's gradient has on arrays, and as Tensors
 _TENSOR_KINDS = (Tensor, Tensor)
 
