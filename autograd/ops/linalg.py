@@ -11,7 +11,7 @@ from ..errors import ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .elementwise import Where, _data, _tensor, abs, cast, sign
+from .elementwise import Cast, Where, _data, _tensor, abs, cast, sign
 from .shape import SumTo, reshape, squeeze, transpose, unsqueeze
 
 
@@ -42,6 +42,8 @@ class MatMul(Function):
         a, b = ctx.saved_tensors
         grad_a = grad_b = None
         in_a, in_b = ctx.inputs
+        if grad.dtype != a.dtype:  # a gradient promoted further down (y·x64 for a float32 y): products do not promote
+            grad = Cast.apply_in_backward(grad, dtype=a.dtype)
         if in_a.requires_grad:
             grad_a = _unbatched(grad @ _swap_last(b), a.shape)
         if in_b.requires_grad:
@@ -49,12 +51,24 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
+def _same_dtype(name: str, a: Tensor, b: Tensor) -> None:
+    """Products do not promote (PyTorch's rule): both operands must have one dtype, and not bool."""
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{name}: expected both operands to have the same dtype, got {a.dtype} and {b.dtype} "
+                           "(convert one with .to(), .float() or .double())")
+    if a.dtype.kind == "b":
+        raise RuntimeError(f"{name}: not implemented for bool tensors (convert them with .int() or .float())")
+
+
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with NumPy's rules for 1-d operands and broadcast batch dimensions."""
+    """Matrix product with NumPy's rules for 1-d operands and broadcast batch dimensions; both operands of one
+    dtype (float or integer), as PyTorch's."""
     a, b = _tensor(a), _tensor(b)
     shape_a, shape_b = a.data.shape, b.data.shape
-    if len(shape_a) == 2 and len(shape_b) == 2 and shape_a[1] == shape_b[0]:
+    if len(shape_a) == 2 and len(shape_b) == 2 and shape_a[1] == shape_b[0] and a.data.dtype is b.data.dtype \
+            and a.data.dtype.kind != "b":
         return MatMul.apply(a, b)  # the common case first: the checks below cost as much as a small product
+    _same_dtype("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul needs operands with at least 1 dimension, got shapes {a.shape} and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
@@ -80,6 +94,7 @@ def dot(a: Any, b: Any) -> Tensor:
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 1 or b.ndim != 1:
         raise ShapeError(f"dot needs two 1-d tensors, got shapes {a.shape} and {b.shape}")
+    _same_dtype("dot", a, b)
     return matmul(a, b)
 
 
@@ -94,6 +109,7 @@ def mm(a: Any, b: Any) -> Tensor:
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 2 or b.ndim != 2:
         raise ShapeError(f"mm: both operands must be matrices, got shapes {a.shape} and {b.shape}")
+    _same_dtype("mm", a, b)
     if a.shape[1] != b.shape[0]:
         raise ShapeError(f"mm: shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     return MatMul.apply(a, b)
@@ -104,6 +120,7 @@ def bmm(a: Any, b: Any) -> Tensor:
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 3 or b.ndim != 3:
         raise ShapeError(f"bmm: both operands must be 3-d, got shapes {a.shape} and {b.shape}")
+    _same_dtype("bmm", a, b)
     if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
         raise ShapeError(f"bmm: shapes {a.shape} and {b.shape} do not match as (b, n, k) and (b, k, m)")
     return MatMul.apply(a, b)

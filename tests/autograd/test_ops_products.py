@@ -120,3 +120,45 @@ def test_matrix_product_shape_errors_are_runtime_errors_as_in_torch() -> None:
         with pytest.raises(RuntimeError, match=message):
             call()
     assert v.t() is v and m.t().shape == (3, 2)
+
+
+PRODUCTS = {"matmul": lambda m, a, b: a @ b, "mm": lambda m, a, b: m.mm(a, b),
+            "bmm": lambda m, a, b: m.bmm(a[None], b[None]), "matrix @ vector": lambda m, a, b: m.matmul(a, b[:, 0]),
+            "dot": lambda m, a, b: m.dot(a[0], b[:, 0])}
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_products_of_different_dtypes_raise_as_in_torch(torch: Any, name: str) -> None:
+    product = PRODUCTS[name]
+    for da, db in (("float32", "float64"), ("float64", "float32"), ("int64", "float32"), ("int32", "int64")):
+        a, b = np.ones((2, 3), da), np.ones((3, 2), db)
+        with pytest.raises(RuntimeError):
+            product(torch, torch.tensor(a), torch.tensor(b))
+        with pytest.raises(RuntimeError, match=f"same dtype, got {da} and {db}"):
+            product(autograd, autograd.tensor(a), autograd.tensor(b))
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+def test_integer_products_as_in_torch(torch: Any, name: str, dtype: str) -> None:
+    a, b = np.arange(6).reshape(2, 3).astype(dtype), np.arange(6).reshape(3, 2).astype(dtype) - 2
+    ours, theirs = PRODUCTS[name](autograd, autograd.tensor(a), autograd.tensor(b)), PRODUCTS[name](
+        torch, torch.tensor(a), torch.tensor(b))
+    assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_bool_products_raise() -> None:
+    m = autograd.tensor(np.ones((2, 2), bool))
+    with pytest.raises(RuntimeError, match="bool"):
+        m @ m
+
+
+def test_product_backward_casts_a_promoted_gradient_back() -> None:
+    # (a @ b) · x64 hands a float64 gradient to a float32 product: it is cast back, not refused, even in Tensor mode
+    a = autograd.tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    b = autograd.tensor(np.full((3, 2), 2.0, np.float32))
+    y = (a @ b) * autograd.tensor(np.ones((2, 2)))
+    (g,) = autograd.grad(y.sum(), [a], create_graph=True)
+    assert g.dtype == np.float32
+    np.testing.assert_array_equal(g.data, np.full((2, 3), 4.0))
