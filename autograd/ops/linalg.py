@@ -198,17 +198,35 @@ class Einsum(Function):
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:
-    """Einstein summation as ``torch.einsum`` (operands as arguments or one list; '...' allowed, no broadcasting)."""
+    """Einstein summation as ``torch.einsum`` (operands as arguments or one list, of one dtype; '...' allowed; a
+    dimension of size 1 broadcasts against the same subscript's size elsewhere, its gradient summed back)."""
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
     xs = [_tensor(x) for x in operands]
+    for x in xs[1:]:
+        if x.dtype != xs[0].dtype:
+            raise RuntimeError(f"einsum: expected all operands to have the same dtype, got {xs[0].dtype} and "
+                               f"{x.dtype} (convert with .to(), .float() or .double())")
     subs, out = _explicit(equation, [x.shape for x in xs])
     sizes: dict[str, int] = {}
     for sub, x in zip(subs, xs, strict=True):
         for c, n in zip(sub, x.shape, strict=True):
-            if sizes.setdefault(c, n) != n:
-                raise ShapeError(f"einsum: subscript '{c}' has size {sizes[c]} in one operand and {n} in another "
-                                 f"(equation '{equation}', shapes {[x.shape for x in xs]})")
+            if sizes.setdefault(c, n) == 1:
+                sizes[c] = n
+            elif n not in (1, sizes[c]):
+                raise ShapeError(f"einsum: subscript '{c}' has size {sizes[c]} in one operand and {n} in another, "
+                                 f"which do not broadcast (equation '{equation}', shapes {[x.shape for x in xs]})")
+    for i, (sub, x) in enumerate(zip(subs, xs, strict=True)):
+        # a size-1 dimension facing a larger one is dropped: einsum broadcasts the operand along that subscript,
+        # and the reshape sums its gradient back
+        for k, c in enumerate(sub):
+            if sub.count(c) > 1 and x.shape[k] != sizes[c]:
+                raise ShapeError(f"einsum: subscript '{c}' is repeated in operand {i} (a diagonal) but its sizes "
+                                 f"there do not match {sizes[c]} (shape {x.shape})")
+        keep = [k for k, c in enumerate(sub) if x.shape[k] == sizes[c]]
+        if len(keep) < len(sub):
+            xs[i] = reshape(x, tuple(x.shape[k] for k in keep))
+            subs[i] = "".join(sub[k] for k in keep)
     return Einsum.apply(*xs, subs=tuple(subs), out=out)
 
 

@@ -819,6 +819,15 @@ PRODUCTS = [
           ("i...,i->...", lambda i, j, k: ((i, j, k), (i,))),
           ("ij,jk,kl->il", lambda i, j, k: ((i, j), (j, k), (k, 2))),
       ]],
+    # a size-1 dimension broadcasts against the same subscript elsewhere (its gradient summed back), as torch's
+    *[OpCase(f"einsum:{eq}_{what}", lambda *xs, eq=eq: autograd.einsum(eq, *xs), ref, arity=2,
+             torch_fn=lambda *xs, eq=eq: _torch().einsum(eq, *xs),
+             shapes=st.tuples(*(st.integers(2, 3),) * 3).map(lambda t, f=shape_fn: f(*t)))
+      for eq, what, shape_fn, ref in [
+          ("ij,ij->ij", "size1", lambda i, j, k: ((i, 1), (i, j)), lambda a, b: a * b),
+          ("ij,jk->ik", "size1_summed", lambda i, j, k: ((i, 1), (j, k)), lambda a, b: a * b.sum(0)),
+          ("...ij,...jk->...ik", "batch_broadcast", lambda i, j, k: ((2, 1, i, j), (k, j, 2)), np.matmul),
+      ]],
     OpCase("norm", autograd.norm, lambda a: _vnorm(a, 2), domain=NONZERO, torch_fn=lambda x: _torch().norm(x)),
     OpCase("norm:p1_dim", lambda x: autograd.norm(x, 1, dim=-1), lambda a: _vnorm(a, 1, -1), domain=NONZERO,
            **NONSCALAR, torch_fn=lambda x: _torch().norm(x, 1, dim=-1)),

@@ -80,6 +80,8 @@ EQUATIONS = {
     "bii->bi": [(2, 3, 3)], "bij,bjk->bik": [(2, 3, 4), (2, 4, 2)], "ij,jk,kl->il": [(2, 3), (3, 4), (4, 2)],
     "ii": [(3, 3)], "i,i": [(4,), (4,)], "ij": [(2, 3)], "ba": [(2, 3)], "...i,...i->...": [(2, 3, 4), (2, 3, 4)],
     "ijj,k->ik": [(2, 3, 3), (4,)], "i->": [(0,)],
+    "ij,ij->ij": [(3, 1), (3, 4)], "ij,jk->ik": [(3, 1), (4, 2)], "...ij,...jk->...ik": [(2, 1, 3, 4), (5, 4, 2)],
+    "i,i->i": [(1,), (4,)], "bi,bi->b": [(1, 3), (2, 1)],
 }
 
 
@@ -109,6 +111,12 @@ def test_einsum_takes_a_list_and_refuses_bad_shapes() -> None:
         autograd.einsum("ijk->i", a)
     with pytest.raises(ValueError, match="2 operands but 1"):
         autograd.einsum("ij,jk", a)
+    with pytest.raises(autograd.ShapeError, match="do not broadcast"):
+        autograd.einsum("ij,ij->ij", a, autograd.tensor(np.ones((2, 2))))
+    with pytest.raises(autograd.ShapeError, match="repeated in operand 0"):
+        autograd.einsum("ii->i", autograd.tensor(np.ones((1, 3))))
+    with pytest.raises(RuntimeError, match="same dtype"):
+        autograd.einsum("ij,jk", a, autograd.tensor(np.ones((3, 2), np.float32)))
 
 
 def test_matrix_product_shape_errors_are_runtime_errors_as_in_torch() -> None:
