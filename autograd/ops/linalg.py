@@ -1,4 +1,5 @@
-"""Linear algebra: matmul for 1-d, 2-d and batched operands and the products built on it; einsum; norms."""
+"""Linear algebra: matmul for 1-d, 2-d and batched operands and the products built on it; einsum; norms (vector
+and nuclear)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from ..function import Context, Function
+from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import Cast, Where, _data, _tensor, abs, cast, sign
@@ -279,21 +280,53 @@ class Norm(Function):
         return sign(x) * abs(x) ** (p - 1) * scale
 
 
+class NuclearNorm(Function):
+    """y = Σᵢ σᵢ(X), the sum of singular values of the matrices over two axes;  ∂y/∂X = U·Vᵀ of X's reduced SVD
+    (PyTorch's; once differentiable, as the SVD's own derivative is not written out)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axes: tuple[int, int], keepdims: bool) -> np.ndarray:
+        u, s, vh = np.linalg.svd(np.moveaxis(x, axes, (-2, -1)), full_matrices=False)
+        ctx.uv = np.moveaxis(u @ vh, (-2, -1), axes)  # a constant of X, like a mask
+        ctx.axes = tuple(sorted(axes))
+        y = s.sum(axis=-1)
+        return np.asarray(np.expand_dims(y, ctx.axes) if keepdims else y)
+
+    @once_differentiable
+    def backward(ctx: Context, grad: Tensor) -> np.ndarray:
+        g = grad.data
+        return ctx.uv * (g if g.ndim == ctx.uv.ndim else np.expand_dims(g, ctx.axes))
+
+
+def _nuclear(x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """``norm(x, 'nuc', dim)``: ``dim`` two axes, or None for a 2-d ``x``."""
+    if dim is None:
+        if x.ndim != 2:
+            raise ShapeError(f"norm: p='nuc' needs a 2-d tensor or dim=(d1, d2), got shape {x.shape}")
+        dim = (0, 1)
+    if not (isinstance(dim, tuple | list) and len(dim) == 2) or dim[0] % x.ndim == dim[1] % x.ndim:
+        raise ShapeError(f"norm: p='nuc' needs dim to be a pair of different dims, got {dim!r}")
+    return NuclearNorm.apply(x, axes=normalize_axis(tuple(dim), x.ndim), keepdims=keepdim)
+
+
 def norm(x: Any, p: float | str | None = "fro", dim: int | tuple[int, ...] | None = None, keepdim: bool = False,
          dtype: Any = None, *, axis: int | tuple[int, ...] | None = None, keepdims: bool | None = None) -> Tensor:
     """Vector p-norm over ``dim`` (all elements by default), as ``torch.norm``: p = 'fro' (default) is the 2-norm,
-    p = inf / -inf the largest / smallest absolute value, p = 0 the count of nonzeros."""
+    p = inf / -inf the largest / smallest absolute value, p = 0 the count of nonzeros; p = 'nuc' is the nuclear
+    norm (sum of singular values) of the matrices over a pair of dims (of a 2-d tensor by default)."""
     x = _tensor(x)
     if dtype is not None:
         x = cast(x, dtype)
     if x.dtype.kind != "f":
         raise TypeError(f"norm: expected a floating point tensor, got {x.dtype}")
-    if isinstance(p, str):
-        if p != "fro":
-            raise ValueError(f"norm: p={p!r} is not supported (a matrix norm); use p='fro' or a number")
-        p = 2.0
     if dim is not None and axis is not None:
         raise TypeError("norm: pass either dim or axis, not both")
+    if isinstance(p, str):
+        if p == "nuc":
+            return _nuclear(x, axis if dim is None else dim, keepdim if keepdims is None else keepdims)
+        if p != "fro":
+            raise ValueError(f"norm: p={p!r} is not supported; use p='fro', 'nuc' or a number")
+        p = 2.0
     axes = normalize_axis(axis if dim is None else dim, x.ndim)
     return Norm.apply(x, p=2.0 if p is None else float(p), axes=axes, keepdims=keepdim if keepdims is None else keepdims)
 

@@ -848,6 +848,13 @@ PRODUCTS = [
            torch_fn=lambda x: _torch().norm(x, 0)),
     OpCase("norm:fro_dim", lambda x: autograd.norm(x, "fro", dim=(0, 1)), lambda a: _vnorm(a, 2, (0, 1)),
            domain=NONZERO, shapes=one(min_dims=2), torch_fn=lambda x: _torch().norm(x, "fro", dim=(0, 1))),
+    # the gradient U·Vᵀ needs distinct nonzero singular values: distinct entries of a small matrix give them
+    OpCase("norm:nuc", lambda x: autograd.norm(x, "nuc"), lambda a: np.linalg.norm(a, "nuc"), **UNIQUE,
+           shapes=fixed((3, 2)), differentiable_twice=False, torch_fn=lambda x: _torch().norm(x, p="nuc")),
+    OpCase("norm:nuc_batched_keepdim", lambda x: x.norm("nuc", dim=(2, 0), keepdim=True),
+           lambda a: np.linalg.svd(a.transpose(1, 0, 2), compute_uv=False).sum(-1)[None, :, None], **UNIQUE,
+           shapes=fixed((2, 3, 4)), differentiable_twice=False,
+           torch_fn=lambda x: _torch().linalg.matrix_norm(x, "nuc", dim=(2, 0), keepdim=True)),
     OpCase("cdist", autograd.cdist, lambda a, b: _vnorm(a[:, None] - b[None], 2, -1), arity=2, domain=APART,
            shapes=st.tuples(*(st.integers(1, 4) for _ in range(3))).map(lambda t: ((t[0], t[2]), (t[1], t[2]))),
            torch_fn=lambda a, b: _torch().cdist(a, b)),

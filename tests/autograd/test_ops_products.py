@@ -54,8 +54,8 @@ def test_norm_spellings() -> None:
     np.testing.assert_allclose(x.norm(dim=0).data, x.norm(axis=0).data)
     np.testing.assert_allclose(x.norm(dim=1, keepdim=True).data, x.norm(2, axis=1, keepdims=True).data)
     assert x.norm(dtype=np.float32).dtype == np.float32
-    with pytest.raises(ValueError, match="'nuc' is not supported"):
-        x.norm("nuc")
+    with pytest.raises(ValueError, match="'inf' is not supported"):
+        x.norm("inf")
     with pytest.raises(TypeError, match="floating point"):
         autograd.tensor(np.array([1, 2])).norm()
 
@@ -170,3 +170,26 @@ def test_product_backward_casts_a_promoted_gradient_back() -> None:
     (g,) = autograd.grad(y.sum(), [a], create_graph=True)
     assert g.dtype == np.float32
     np.testing.assert_array_equal(g.data, np.full((2, 3), 4.0))
+
+
+def test_nuclear_norm_matches_torch_and_refuses_what_torch_refuses(torch: Any) -> None:
+    rng = np.random.default_rng(3)
+    value = rng.standard_normal((2, 3, 4))
+    for kw in ({"dim": (0, 2)}, {"dim": (-1, 1), "keepdim": True}, {"dim": [1, 2]}):
+        x, t = autograd.tensor(value, requires_grad=True), torch.tensor(value, requires_grad=True)
+        ours, theirs = x.norm("nuc", **kw), torch.norm(t, p="nuc", **kw)
+        assert ours.shape == tuple(theirs.shape)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+        upstream = rng.standard_normal(ours.shape)
+        ours.backward(upstream)
+        theirs.backward(torch.tensor(upstream))
+        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    x = autograd.tensor(value, requires_grad=True)
+    for kw in ({}, {"dim": 1}, {"dim": (1, 1)}, {"dim": (0, 1, 2)}):
+        with pytest.raises(RuntimeError, match="'nuc'"):
+            x.norm("nuc", **kw)
+        with pytest.raises(RuntimeError):
+            torch.norm(torch.tensor(value), p="nuc", **kw)
+    (g,) = autograd.grad(autograd.norm(x[0], "nuc"), [x], create_graph=True)
+    with pytest.raises(RuntimeError, match="once_differentiable"):
+        g.sum().backward()
