@@ -803,11 +803,15 @@ class Tensor:
         return ops.gather(self, dim, index, axis=axis)
 
     def scatter(self, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
-                axis: int | None = None) -> Tensor:
-        return ops.scatter(self, dim, index, src, value=value, axis=axis)
+                reduce: str | None = None, axis: int | None = None) -> Tensor:
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce, axis=axis)
 
     def scatter_add(self, dim: int | None = None, index: Any = None, src: Any = None, *, axis: int | None = None) -> Tensor:
         return ops.scatter_add(self, dim, index, src, axis=axis)
+
+    def scatter_reduce(self, dim: int | None = None, index: Any = None, src: Any = None, reduce: str | None = None, *,
+                       include_self: bool = True, axis: int | None = None) -> Tensor:
+        return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self, axis=axis)
 
     def index_select(self, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
         return ops.index_select(self, dim, index, axis=axis)

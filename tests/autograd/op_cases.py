@@ -229,6 +229,19 @@ def _scatter_ref(a: np.ndarray, b: Any, index: np.ndarray, axis: int) -> np.ndar
     return out
 
 
+def _scatter_reduce_ref(a: np.ndarray, b: np.ndarray, index: np.ndarray, axis: int, reduce: str,
+                        include_self: bool = True) -> np.ndarray:
+    coords, src = _coords(index, axis), b[tuple(slice(0, n) for n in index.shape)]
+    count = np.zeros(a.shape, np.int64)
+    np.add.at(count, coords, 1)
+    out = a.copy()
+    if not include_self:
+        out[count > 0] = {"amax": -np.inf, "amin": np.inf}.get(reduce, 0)
+    {"sum": np.add, "mean": np.add, "amax": np.maximum, "amin": np.minimum}[reduce].at(out, coords, src)
+    mean = (out / np.maximum(count + include_self, 1)).astype(a.dtype)
+    return np.where(count > 0, mean, out) if reduce == "mean" else out
+
+
 def _pattern(shape: tuple[int, ...]) -> np.ndarray:
     """A fixed bool mask of ``shape`` (every third element False)."""
     return np.arange(int(np.prod(shape))).reshape(shape) % 3 != 1
@@ -789,6 +802,17 @@ GATHERING = [
     OpCase("scatter:value", lambda x: autograd.scatter(x, -1, _cyclic(x.shape, -1, 1, 1), 0.5),
            lambda a: _scatter_ref(a, a.dtype.type(0.5), _cyclic(a.shape, -1, 1, 1), a.ndim - 1), shapes=one(min_dims=1),
            torch_fn=lambda x: _torch().scatter(x, -1, _torch_index(_cyclic(x.shape, -1, 1, 1)), 0.5)),
+    # repeated indices; x and src drawn apart and distinct, so that an extreme never ties
+    *[OpCase(f"scatter_reduce:{reduce}{'' if include_self else '_without_self'}",
+             lambda a, b, r=reduce, i=include_self: autograd.scatter_reduce(
+                 a, 0, _repeating(a.shape, 0)[: a.shape[0]], b, r, include_self=i),
+             lambda a, b, r=reduce, i=include_self: _scatter_reduce_ref(
+                 a, b, _repeating(a.shape, 0)[: a.shape[0]], 0, r, i), arity=2, shapes=same(min_dims=1),
+             domain=(offset(0.1, 0.4), offset(0.6, 0.9)), unique=True,
+             torch_fn=lambda a, b, r=reduce, i=include_self: _torch().scatter_reduce(
+                 a, 0, _torch_index(_repeating(a.shape, 0)[: a.shape[0]]), b, r, include_self=i))
+      for reduce, include_self in [("sum", True), ("sum", False), ("mean", True), ("mean", False), ("amax", True),
+                                   ("amax", False), ("amin", True), ("amin", False)]],
     OpCase("index_select", lambda x: autograd.index_select(x, 0, np.array([0, 0, -1]) % x.shape[0]),
            lambda a: a[np.array([0, 0, -1]) % a.shape[0]], **NONSCALAR,
            torch_fn=lambda x: _torch().index_select(x, 0, _torch().tensor([0, 0, -1]) % x.shape[0])),
@@ -892,6 +916,10 @@ MORE_METHODS = [
     OpCase("Tensor.gather", lambda x: x.gather(-1, _repeating(x.shape, -1)),
            lambda a: a[_coords(_repeating(a.shape, -1), a.ndim - 1)], **NONSCALAR,
            torch_fn=lambda x: x.gather(-1, _torch_index(_repeating(x.shape, -1)))),
+    OpCase("Tensor.scatter_reduce", lambda a, b: a.scatter_reduce(-1, _cyclic(a.shape, -1), b, "mean"),
+           lambda a, b: _scatter_reduce_ref(a, b, _cyclic(a.shape, -1), a.ndim - 1, "mean"), arity=2,
+           shapes=same(min_dims=1),
+           torch_fn=lambda a, b: a.scatter_reduce(-1, _torch_index(_cyclic(a.shape, -1)), b, "mean")),
     OpCase("Tensor.scatter", lambda a, b: a.scatter(-1, _cyclic(a.shape, -1), b),
            lambda a, b: _scatter_ref(a, b, _cyclic(a.shape, -1), a.ndim - 1), arity=2, shapes=same(min_dims=1),
            torch_fn=lambda a, b: a.scatter(-1, _torch_index(_cyclic(a.shape, -1)), b)),
