@@ -19,6 +19,9 @@ from ..function import Context, Function
 from ..scratch import unshared
 from ..tensor import Tensor
 
+# The binary forwards below take PyTorch's result dtype (dtypes.promoted) unless both operands share one; a backward
+# rule on arrays may pass a Python number as ``b``, which NumPy already treats as PyTorch does (weakly).
+
 
 class Add(Function):
     """y = a + b;  ∂y/∂a = 1, ∂y/∂b = 1"""
@@ -31,7 +34,7 @@ class Add(Function):
             y = a + b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if a.dtype is b.dtype else promoted(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -56,7 +59,7 @@ class Sub(Function):
             raise ShapeError(str(e)) from None
         except TypeError:  # bool − bool
             raise RuntimeError(_BOOL_SUB) from None
-        if a.dtype is b.dtype:
+        if a.dtype is getattr(b, "dtype", a.dtype):
             return y
         if a.dtype.kind == "b" or b.dtype.kind == "b":
             raise RuntimeError(_BOOL_SUB)
@@ -88,7 +91,7 @@ class Mul(Function):
             y = a * b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if a.dtype is b.dtype else promoted(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -114,7 +117,7 @@ class Div(Function):
             y = a / b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        if y.dtype is not a.dtype or a.dtype is not b.dtype:  # int / int is the default float, as PyTorch's
+        if y.dtype is not a.dtype or a.dtype is not getattr(b, "dtype", a.dtype):  # int / int: the default float
             y = promoted(y, a, b)
         ctx.save_for_backward(b, y)
         return y
@@ -179,7 +182,7 @@ class Pow(Function):
             y = a**b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        if y.dtype is not a.dtype or a.dtype is not b.dtype:
+        if y.dtype is not a.dtype or a.dtype is not getattr(b, "dtype", a.dtype):
             y = promoted(y, a, b)
         ctx.save_for_backward(a, b, y)
         return y
@@ -533,7 +536,7 @@ class Maximum(Function):
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         ctx.share_a = cls.wins(a, b) + 0.5 * (a == b)
-        return y if a.dtype is b.dtype else promoted(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -601,7 +604,7 @@ class Where(Function):
             y = np.where(cond, a, b)
         except ValueError as e:
             raise ShapeError(str(e)) from None
-        return y if a.dtype is b.dtype else promoted(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:

@@ -481,8 +481,9 @@ METHODS = [
     both("Tensor.__pow__:tensor", operator.pow, np.power, arity=2, domain=(BASE, (-2.0, 2.0))),
     both("Tensor.__rpow__", lambda x: 2.0**x, lambda a: 2.0**a),
     both("Tensor.__matmul__", operator.matmul, np.matmul, arity=2, shapes=matmul_shapes("batch", "matrix")),
-    OpCase("Tensor.__rmatmul__", lambda x: ROW @ x, lambda a: ROW @ a, **F64,
-           shapes=st.integers(1, 4).map(lambda m: ((3, m),)), torch_fn=lambda x: _torch().tensor(ROW) @ x),
+    # a product does not promote (PyTorch's rule), so the NumPy operand comes in the tensor's dtype
+    OpCase("Tensor.__rmatmul__", lambda x: ROW.astype(x.dtype) @ x, lambda a: ROW.astype(a.dtype) @ a,
+           shapes=st.integers(1, 4).map(lambda m: ((3, m),)), torch_fn=lambda x: _torch().tensor(ROW).to(x.dtype) @ x),
     both("Tensor.__neg__", operator.neg, np.negative),
     both("Tensor.__pos__", operator.pos, np.positive),
     both("Tensor.__abs__", abs, np.abs, domain=NONZERO),
