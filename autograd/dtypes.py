@@ -66,13 +66,51 @@ def check_differentiable(dtype: np.dtype) -> None:
                         "(write 1.0 rather than 1 in the data, or pass dtype=)")
 
 
-def float_result(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """PyTorch's promotion where NumPy's differs: a float result of a float and an integer operand takes
-    the float operand's dtype (int64 + float32 → float32); of two integer operands, the default float."""
-    if y.dtype.kind != "f" or y.dtype == a.dtype or y.dtype == b.dtype:
+def promote_types(a: np.dtype, b: np.dtype) -> np.dtype:
+    """PyTorch's ``promote_types``: NumPy's, except that an integer or bool beside a float takes the float's
+    dtype (int64 with float32 is float32, where NumPy widens to float64)."""
+    if a.kind == "f" and b.kind in "biu":
+        return a
+    if b.kind == "f" and a.kind in "biu":
+        return b
+    return np.promote_types(a, b)
+
+
+def result_type(a: np.ndarray, b: np.ndarray) -> np.dtype:
+    """PyTorch's result dtype of a binary op: a 0-d operand beside a dimensioned one counts only by category
+    (bool < integer < float < complex), so it can lift the result into a higher category but never widens
+    it within one (float32 (3,) with float64 0-d is float32; int64 (3,) with float64 0-d is float64)."""
+    da, db = a.dtype, b.dtype
+    if da == db:
+        return da
+    if (a.ndim == 0) == (b.ndim == 0):
+        return promote_types(da, db)
+    dim, zero = (da, db) if a.ndim else (db, da)
+    if dim.kind in "fc" and not (dim.kind == "f" and zero.kind == "c"):
+        return dim
+    if dim.kind == "b" or zero.kind in "fc":
+        return promote_types(dim, zero)
+    return dim
+
+
+def promoted(y: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``y``, NumPy's result of a binary op on ``a`` and ``b``, in PyTorch's result dtype (``result_type``);
+    a float result of integer operands (true division, atan2) in the default float dtype."""
+    want = result_type(a, b)
+    if y.dtype.kind == "f" and want.kind != "f":
+        want = _default
+    elif y.dtype.kind == "b" and want.kind != "b":  # a comparison: its bool result stays
         return y
-    floats = [d for d in (a.dtype, b.dtype) if d.kind == "f"]
-    return y.astype(floats[0] if floats else _default)
+    return y if y.dtype == want else np.asarray(y).astype(want)
+
+
+def float_operands(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``a`` and ``b`` in the dtype of a float op on them (``result_type``, the default float for integers), so
+    that NumPy computes in it (not in float16 for bools, nor in float64 beside a 0-d float64)."""
+    dtype = result_type(a, b)
+    if dtype.kind not in "fc":
+        dtype = _default
+    return a.astype(dtype, copy=False), b.astype(dtype, copy=False)
 
 
 def floating(y: np.ndarray, x: np.ndarray) -> np.ndarray:

@@ -18,6 +18,7 @@ import numpy as np
 from . import scratch
 from .function import FREED_GRAPH, Context
 from .grad_mode import clock, state
+from .ops.elementwise import cast
 from .ops.shape import _sum_to, sum_to
 from .tensor import Tensor
 
@@ -183,7 +184,7 @@ def _run(roots: list[Tensor], root_grads: list[Tensor], retain_graph: bool, crea
             leaf._grad = _stored(leaf._grad, g, create_graph, run.stored, leaf.data.dtype)
         elif leaf in capture:
             run.captured[leaf] = g
-    return {t: _as_tensor(g) for t, g in run.captured.items()}
+    return {t: _in_dtype(_as_tensor(g), t.data.dtype) for t, g in run.captured.items()}
 
 
 class _Pass:
@@ -333,7 +334,7 @@ def _visit(t: Tensor, g: Any, arrays: bool, stored: set[int], capture: set[Tenso
     if t._hooks:
         g = _call_hooks(t, g, arrays)
     if t._retains_grad:
-        t._grad = _stored(t._grad, g, not arrays, stored)
+        t._grad = _stored(t._grad, g, not arrays, stored, t.data.dtype)
     if capture is not None and t in capture:
         _add(captured, t, g)
     return g
@@ -395,6 +396,7 @@ def _stored(existing: Tensor | None, g: Any, create_graph: bool, stored: set[int
             dtype: np.dtype | None = None) -> Tensor:
     """What goes into ``.grad``: accumulated, in the tensor's dtype, never a view of another gradient."""
     if create_graph:
+        g = g if dtype is None else _in_dtype(g, dtype)
         return g if existing is None else existing + g
     data = np.asarray(g)
     if dtype is not None and data.dtype != dtype:
@@ -405,6 +407,12 @@ def _stored(existing: Tensor | None, g: Any, create_graph: bool, stored: set[int
         data = existing.data + data
     stored.add(id(data))
     return Tensor._constant(data)
+
+
+def _in_dtype(g: Tensor, dtype: np.dtype) -> Tensor:
+    """A gradient in its tensor's dtype: an op that promoted (float32 · float64) hands on the promoted one,
+    and PyTorch, too, casts it back (differentiably, for ``create_graph``)."""
+    return g if g.dtype == dtype else cast(g, dtype)
 
 
 def _call_hooks(t: Tensor, g: Any, arrays: bool) -> Any:

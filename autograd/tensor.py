@@ -76,11 +76,14 @@ class Tensor:
 
     @classmethod
     def _lift(cls, x: Any, like: np.dtype | None) -> Tensor:
-        """A constant operand: Python and NumPy scalars take a float neighbour's dtype (weak scalars)."""
+        """A constant operand: Python and NumPy scalars take a float neighbour's dtype, Python ints an integer
+        neighbour's (weak scalars: int32 + 1 stays int32, and uint8 + 300 wraps, as PyTorch)."""
         if isinstance(x, np.ndarray):
             return cls._constant(x)
         if like is not None and like.kind == "f" and (type(x) is float or type(x) is int or np.ndim(x) == 0):
             return cls._constant(np.asarray(x, dtype=like))
+        if like is not None and like.kind in "iu" and type(x) is int:
+            return cls._constant(np.asarray(x).astype(like))
         return cls._constant(as_array(x))
 
     # ------------------------------------------------------------------ gradients and graph state
@@ -801,11 +804,15 @@ class Tensor:
         return ops.gather(self, dim, index, axis=axis)
 
     def scatter(self, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
-                axis: int | None = None) -> Tensor:
-        return ops.scatter(self, dim, index, src, value=value, axis=axis)
+                reduce: str | None = None, axis: int | None = None) -> Tensor:
+        return ops.scatter(self, dim, index, src, value=value, reduce=reduce, axis=axis)
 
     def scatter_add(self, dim: int | None = None, index: Any = None, src: Any = None, *, axis: int | None = None) -> Tensor:
         return ops.scatter_add(self, dim, index, src, axis=axis)
+
+    def scatter_reduce(self, dim: int | None = None, index: Any = None, src: Any = None, reduce: str | None = None, *,
+                       include_self: bool = True, axis: int | None = None) -> Tensor:
+        return ops.scatter_reduce(self, dim, index, src, reduce, include_self=include_self, axis=axis)
 
     def index_select(self, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:
         return ops.index_select(self, dim, index, axis=axis)

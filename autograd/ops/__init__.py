@@ -33,7 +33,7 @@ from .elementwise import (
                           tanh,
                           where,
 )
-from .gather import gather, index_select, scatter, scatter_add
+from .gather import gather, index_select, scatter, scatter_add, scatter_reduce
 from .indexing import getitem
 from .linalg import bmm, cdist, dot, einsum, matmul, mm, norm, outer, t
 from .logical import (
@@ -134,6 +134,7 @@ __all__ = [
     "logsumexp", "lt", "masked_fill", "masked_select", "matmul", "max", "maximum", "mean", "median", "meshgrid",
     "min", "minimum", "mm", "mul", "ne", "neg", "nonzero", "norm", "outer", "pad", "permute", "pow", "prod", "relu",
     "remainder", "repeat", "repeat_interleave", "reshape", "roll", "round", "rsqrt", "scatter", "scatter_add",
+    "scatter_reduce",
     "sigmoid", "sign", "sin", "sinh", "softmax", "softmin", "sort", "split", "sqrt", "square", "squeeze", "stack",
     "std", "std_mean", "sub", "sum", "sum_to", "t", "tan", "tanh", "tensor_split", "topk", "trace", "transpose",
     "tril", "triu", "trunc", "unflatten", "unsqueeze", "var", "var_mean", "where",

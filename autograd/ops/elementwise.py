@@ -13,11 +13,14 @@ from typing import Any
 
 import numpy as np
 
-from ..dtypes import float_result, floating
+from ..dtypes import floating, promoted, result_type
 from ..errors import ShapeError
 from ..function import Context, Function
 from ..scratch import unshared
 from ..tensor import Tensor
+
+# The binary forwards below take PyTorch's result dtype (dtypes.promoted) unless both operands share one; a backward
+# rule on arrays may pass a Python number as ``b``, which NumPy already treats as PyTorch does (weakly).
 
 
 class Add(Function):
@@ -31,7 +34,7 @@ class Add(Function):
             y = a + b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if y.dtype is a.dtype else float_result(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -54,11 +57,21 @@ class Sub(Function):
             y = a - b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if y.dtype is a.dtype else float_result(y, a, b)
+        except TypeError:  # bool − bool
+            raise RuntimeError(_BOOL_SUB) from None
+        if a.dtype is getattr(b, "dtype", a.dtype):
+            return y
+        if a.dtype.kind == "b" or b.dtype.kind == "b":
+            raise RuntimeError(_BOOL_SUB)
+        return promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
         return grad, -grad
+
+
+_BOOL_SUB = ("subtraction, the `-` operator, with a bool tensor is not supported; to invert a mask use "
+             "the `~` operator or logical_not()")
 
 
 def sub(a: Any, b: Any) -> Tensor:
@@ -78,7 +91,7 @@ class Mul(Function):
             y = a * b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        return y if y.dtype is a.dtype else float_result(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, Tensor | None]:
@@ -104,8 +117,8 @@ class Div(Function):
             y = a / b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        if y.dtype is not a.dtype:  # int / int is the default float, as PyTorch's true division
-            y = float_result(y, a, b)
+        if y.dtype is not a.dtype or a.dtype is not getattr(b, "dtype", a.dtype):  # int / int: the default float
+            y = promoted(y, a, b)
         ctx.save_for_backward(b, y)
         return y
 
@@ -145,7 +158,7 @@ class PowScalar(Function):
         ctx.save_for_backward(x)
         ctx.p = p
         y = x**p
-        return y if y.dtype is x.dtype else float_result(y, x, x)
+        return y if y.dtype is x.dtype else promoted(y, x, x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -169,8 +182,8 @@ class Pow(Function):
             y = a**b
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
-        if y.dtype != a.dtype:
-            y = float_result(y, a, b)
+        if y.dtype is not a.dtype or a.dtype is not getattr(b, "dtype", a.dtype):
+            y = promoted(y, a, b)
         ctx.save_for_backward(a, b, y)
         return y
 
@@ -523,7 +536,7 @@ class Maximum(Function):
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         ctx.share_a = cls.wins(a, b) + 0.5 * (a == b)
-        return y if y.dtype is a.dtype else float_result(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -591,7 +604,7 @@ class Where(Function):
             y = np.where(cond, a, b)
         except ValueError as e:
             raise ShapeError(str(e)) from None
-        return y if y.dtype is a.dtype else float_result(y, a, b)
+        return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -674,31 +687,46 @@ def _data(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
+def _compare(ufunc: np.ufunc, a: Any, b: Any) -> Tensor:
+    """A comparison as a bool tensor (no gradient), made in PyTorch's result dtype of the two operands:
+    float32 (3,) == float64 0-d compares in float32, int64 == a Python float in the default float."""
+    a, b = _data(a), _data(b)
+    # NumPy compares a Python number in the array's dtype, as PyTorch does, except a float beside integers
+    if type(a) is float and isinstance(b, np.ndarray) and b.dtype.kind in "biu":
+        a = Tensor._lift(a, b.dtype).data
+    elif type(b) is float and isinstance(a, np.ndarray) and a.dtype.kind in "biu":
+        b = Tensor._lift(b, a.dtype).data
+    if isinstance(a, np.ndarray) and isinstance(b, np.ndarray) and a.dtype != b.dtype:
+        dtype = result_type(a, b)
+        a, b = a.astype(dtype, copy=False), b.astype(dtype, copy=False)
+    return Tensor._constant(np.asarray(ufunc(a, b)))
+
+
 def eq(a: Any, b: Any) -> Tensor:
     """a == b elementwise, as a bool tensor (no gradient)."""
-    return Tensor._constant(np.asarray(np.equal(_data(a), _data(b))))
+    return _compare(np.equal, a, b)
 
 
 def ne(a: Any, b: Any) -> Tensor:
     """a != b elementwise, as a bool tensor (no gradient)."""
-    return Tensor._constant(np.asarray(np.not_equal(_data(a), _data(b))))
+    return _compare(np.not_equal, a, b)
 
 
 def lt(a: Any, b: Any) -> Tensor:
     """a < b elementwise, as a bool tensor (no gradient)."""
-    return Tensor._constant(np.asarray(np.less(_data(a), _data(b))))
+    return _compare(np.less, a, b)
 
 
 def le(a: Any, b: Any) -> Tensor:
     """a <= b elementwise, as a bool tensor (no gradient)."""
-    return Tensor._constant(np.asarray(np.less_equal(_data(a), _data(b))))
+    return _compare(np.less_equal, a, b)
 
 
 def gt(a: Any, b: Any) -> Tensor:
     """a > b elementwise, as a bool tensor (no gradient)."""
-    return Tensor._constant(np.asarray(np.greater(_data(a), _data(b))))
+    return _compare(np.greater, a, b)
 
 
 def ge(a: Any, b: Any) -> Tensor:
     """a >= b elementwise, as a bool tensor (no gradient)."""
-    return Tensor._constant(np.asarray(np.greater_equal(_data(a), _data(b))))
+    return _compare(np.greater_equal, a, b)

@@ -103,6 +103,77 @@ class Scatter(Function):
         return Scatter.apply(grad, zeros, coords=ctx.coords), Gather.apply(grad, coords=ctx.coords)
 
 
+class ScatterWithReduce(Function):
+    """y = x with ``y[index[i][j]][j] += src[i][j]`` ('add') or ``*=`` ('multiply'), repeats applied in turn;
+    no gradient (PyTorch has none either; ``scatter_reduce`` has them)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...], reduce: str) -> np.ndarray:
+        out = x.copy()
+        (np.add if reduce == "add" else np.multiply).at(out, coords, src)
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        raise RuntimeError("the derivative of scatter with reduce= is not implemented (nor is it in PyTorch); "
+                           "use scatter_reduce (reduce='sum' or 'mean', ...) or scatter_add for a gradient")
+
+
+_REDUCE_UFUNCS = {"sum": np.add, "mean": np.add, "amax": np.maximum, "amin": np.minimum}
+
+
+class ScatterReduce(Function):
+    """y = x with src reduced into ``y[index[i][j]][j]`` by 'sum', 'mean', 'amax' or 'amin' (x's own value taking
+    part if include_self); ∂L/∂x = G·wₓ, ∂L/∂src = (G·w) gathered at index, w each contributor's share: 1 for a
+    sum, 1/count for a mean, 1/(number of ties) for the one(s) equal to an extreme, 0 for the rest (as PyTorch,
+    which counts x's own tie even when it is not included)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...], reduce: str,
+                include_self: bool) -> np.ndarray:
+        count = np.zeros(x.shape, np.int64)
+        np.add.at(count, coords, 1)
+        hit = count > 0
+        out = x.copy()
+        if not include_self:  # each scattered-to place starts from the reduction's identity
+            out[hit] = {"amax": _lowest, "amin": _highest}.get(reduce, lambda d: 0)(x.dtype)
+        _REDUCE_UFUNCS[reduce].at(out, coords, src)
+        n = count + include_self
+        if reduce == "mean":
+            divide = np.floor_divide if x.dtype.kind in "iu" else np.true_divide
+            out = np.where(hit, divide(out, np.maximum(n, 1)).astype(x.dtype), out)
+        if x.dtype.kind != "f":
+            return out
+        keeps_self = include_self | ~hit
+        if reduce in ("amax", "amin"):
+            self_ties = x == out  # counted among the ties even when not included, as PyTorch's rule does
+            src_wins = src == out[coords]
+            ties = self_ties.astype(np.int64)
+            np.add.at(ties, coords, src_wins)
+            ctx.w_self = ((self_ties & keeps_self) / np.maximum(ties, 1)).astype(x.dtype)
+            ctx.w_src = (src_wins / ties[coords]).astype(x.dtype)
+        elif reduce == "mean":
+            ctx.w_self = np.where(hit, include_self / np.maximum(n, 1), 1).astype(x.dtype)
+            ctx.w_src = (1 / n[coords]).astype(x.dtype)
+        else:
+            ctx.w_self, ctx.w_src = keeps_self.astype(x.dtype), None
+        ctx.coords = coords
+        return out
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        grad_src = Gather.apply(grad, coords=ctx.coords)
+        return grad * ctx.w_self, grad_src if ctx.w_src is None else grad_src * ctx.w_src
+
+
+def _lowest(dtype: np.dtype) -> Any:
+    return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min if dtype.kind in "iu" else False
+
+
+def _highest(dtype: np.dtype) -> Any:
+    return np.inf if dtype.kind == "f" else np.iinfo(dtype).max if dtype.kind in "iu" else True
+
+
 def _prepare(op: str, x: Tensor, dim: int | None, axis: int | None, index: Any,
              src_shape: tuple[int, ...] | None = None) -> tuple[tuple[np.ndarray, ...], tuple[int, ...]]:
     """The NumPy coordinates and the index shape of a gather or scatter call on an x of 1 or more dims."""
@@ -149,14 +220,14 @@ def _source(src: Any, x: Tensor, shape: tuple[int, ...], op: str) -> Tensor:
 
 
 def _scatter(fn: type[Function], op: str, x: Any, dim: int | None, axis: int | None, index: Any,
-             src: Any) -> Tensor:
+             src: Any, **attrs: Any) -> Tensor:
     x = _tensor(x)
     if x.ndim == 0:
         idx = _scalar_case(x, dim, axis, index, op)
         flat_src = src.reshape(-1) if isinstance(src, Tensor | np.ndarray) else src
-        return _scatter(fn, op, x.reshape(1), 0, None, idx, flat_src).reshape(())
+        return _scatter(fn, op, x.reshape(1), 0, None, idx, flat_src, **attrs).reshape(())
     coords, shape = _prepare(op, x, dim, axis, index, np.shape(src) if isinstance(src, Tensor | np.ndarray) else None)
-    return fn.apply(x, _source(src, x, shape, op), coords=coords)
+    return fn.apply(x, _source(src, x, shape, op), coords=coords, **attrs)
 
 
 def scatter_add(x: Any, dim: int | None = None, index: Any = None, src: Any = None, *,
@@ -168,14 +239,34 @@ def scatter_add(x: Any, dim: int | None = None, index: Any = None, src: Any = No
 
 
 def scatter(x: Any, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
-            axis: int | None = None) -> Tensor:
+            reduce: str | None = None, axis: int | None = None) -> Tensor:
     """A copy of ``x`` with ``out[index[i][j]][j] = src[i][j]`` (dim 0); ``src`` may be a number (or ``value=``).
 
-    Where an index repeats, which write wins is unspecified, as in PyTorch.
+    Where an index repeats, which write wins is unspecified, as in PyTorch. ``reduce='add'`` or ``'multiply'``
+    combines each write with what is there instead (every repeat counts); that form has no gradient, as in PyTorch.
     """
     if (src is None) == (value is None):
         raise TypeError("scatter: pass exactly one of src and value")
-    return _scatter(Scatter, "scatter", x, dim, axis, index, value if src is None else src)
+    src = value if src is None else src
+    if reduce is None:
+        return _scatter(Scatter, "scatter", x, dim, axis, index, src)
+    if reduce not in ("add", "multiply"):
+        raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+    return _scatter(ScatterWithReduce, "scatter", x, dim, axis, index, src, reduce=reduce)
+
+
+def scatter_reduce(x: Any, dim: int | None = None, index: Any = None, src: Any = None, reduce: str | None = None, *,
+                   include_self: bool = True, axis: int | None = None) -> Tensor:
+    """A copy of ``x`` with ``src[i][j]`` reduced into ``out[index[i][j]][j]`` (dim 0) by ``reduce``: 'sum', 'mean',
+    'amax' or 'amin', ``x``'s own value taking part unless ``include_self=False`` ('prod' is not supported).
+    Gradients as PyTorch's: a mean shares among its contributors, an extreme among its ties."""
+    if src is None or reduce is None:
+        raise TypeError("scatter_reduce() needs both src and reduce")
+    if reduce not in _REDUCE_UFUNCS:
+        raise ValueError(f"scatter_reduce: reduce must be one of 'sum', 'mean', 'amax', 'amin', got {reduce!r}"
+                         + (" ('prod' is not supported)" if reduce == "prod" else ""))
+    return _scatter(ScatterReduce, "scatter_reduce", x, dim, axis, index, _tensor(src), reduce=reduce,
+                    include_self=bool(include_self))
 
 
 def index_select(x: Any, dim: int | None = None, index: Any = None, *, axis: int | None = None) -> Tensor:

@@ -1,4 +1,5 @@
-"""Linear algebra: matmul for 1-d, 2-d and batched operands and the products built on it; einsum; norms."""
+"""Linear algebra: matmul for 1-d, 2-d and batched operands and the products built on it; einsum; norms (vector
+and nuclear)."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from typing import Any
 import numpy as np
 
 from ..errors import ShapeError
-from ..function import Context, Function
+from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .elementwise import Where, _data, _tensor, abs, cast, sign
+from .elementwise import Cast, Where, _data, _tensor, abs, cast, sign
 from .shape import SumTo, reshape, squeeze, transpose, unsqueeze
 
 
@@ -42,6 +43,8 @@ class MatMul(Function):
         a, b = ctx.saved_tensors
         grad_a = grad_b = None
         in_a, in_b = ctx.inputs
+        if grad.dtype != a.dtype:  # a gradient promoted further down (y·x64 for a float32 y): products do not promote
+            grad = Cast.apply_in_backward(grad, dtype=a.dtype)
         if in_a.requires_grad:
             grad_a = _unbatched(grad @ _swap_last(b), a.shape)
         if in_b.requires_grad:
@@ -49,12 +52,24 @@ class MatMul(Function):
         return grad_a, grad_b
 
 
+def _same_dtype(name: str, a: Tensor, b: Tensor) -> None:
+    """Products do not promote (PyTorch's rule): both operands must have one dtype, and not bool."""
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{name}: expected both operands to have the same dtype, got {a.dtype} and {b.dtype} "
+                           "(convert one with .to(), .float() or .double())")
+    if a.dtype.kind == "b":
+        raise RuntimeError(f"{name}: not implemented for bool tensors (convert them with .int() or .float())")
+
+
 def matmul(a: Any, b: Any) -> Tensor:
-    """Matrix product with NumPy's rules for 1-d operands and broadcast batch dimensions."""
+    """Matrix product with NumPy's rules for 1-d operands and broadcast batch dimensions; both operands of one
+    dtype (float or integer), as PyTorch's."""
     a, b = _tensor(a), _tensor(b)
     shape_a, shape_b = a.data.shape, b.data.shape
-    if len(shape_a) == 2 and len(shape_b) == 2 and shape_a[1] == shape_b[0]:
+    if len(shape_a) == 2 and len(shape_b) == 2 and shape_a[1] == shape_b[0] and a.data.dtype is b.data.dtype \
+            and a.data.dtype.kind != "b":
         return MatMul.apply(a, b)  # the common case first: the checks below cost as much as a small product
+    _same_dtype("matmul", a, b)
     if a.ndim == 0 or b.ndim == 0:
         raise ShapeError(f"matmul needs operands with at least 1 dimension, got shapes {a.shape} and {b.shape}")
     k_a, k_b = a.shape[-1], b.shape[0] if b.ndim == 1 else b.shape[-2]
@@ -80,6 +95,7 @@ def dot(a: Any, b: Any) -> Tensor:
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 1 or b.ndim != 1:
         raise ShapeError(f"dot needs two 1-d tensors, got shapes {a.shape} and {b.shape}")
+    _same_dtype("dot", a, b)
     return matmul(a, b)
 
 
@@ -94,6 +110,7 @@ def mm(a: Any, b: Any) -> Tensor:
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 2 or b.ndim != 2:
         raise ShapeError(f"mm: both operands must be matrices, got shapes {a.shape} and {b.shape}")
+    _same_dtype("mm", a, b)
     if a.shape[1] != b.shape[0]:
         raise ShapeError(f"mm: shapes cannot be multiplied ({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
     return MatMul.apply(a, b)
@@ -104,6 +121,7 @@ def bmm(a: Any, b: Any) -> Tensor:
     a, b = _tensor(a), _tensor(b)
     if a.ndim != 3 or b.ndim != 3:
         raise ShapeError(f"bmm: both operands must be 3-d, got shapes {a.shape} and {b.shape}")
+    _same_dtype("bmm", a, b)
     if a.shape[0] != b.shape[0] or a.shape[2] != b.shape[1]:
         raise ShapeError(f"bmm: shapes {a.shape} and {b.shape} do not match as (b, n, k) and (b, k, m)")
     return MatMul.apply(a, b)
@@ -181,17 +199,35 @@ class Einsum(Function):
 
 
 def einsum(equation: str, *operands: Any) -> Tensor:
-    """Einstein summation as ``torch.einsum`` (operands as arguments or one list; '...' allowed, no broadcasting)."""
+    """Einstein summation as ``torch.einsum`` (operands as arguments or one list, of one dtype; '...' allowed; a
+    dimension of size 1 broadcasts against the same subscript's size elsewhere, its gradient summed back)."""
     if len(operands) == 1 and isinstance(operands[0], list | tuple):
         operands = tuple(operands[0])
     xs = [_tensor(x) for x in operands]
+    for x in xs[1:]:
+        if x.dtype != xs[0].dtype:
+            raise RuntimeError(f"einsum: expected all operands to have the same dtype, got {xs[0].dtype} and "
+                               f"{x.dtype} (convert with .to(), .float() or .double())")
     subs, out = _explicit(equation, [x.shape for x in xs])
     sizes: dict[str, int] = {}
     for sub, x in zip(subs, xs, strict=True):
         for c, n in zip(sub, x.shape, strict=True):
-            if sizes.setdefault(c, n) != n:
-                raise ShapeError(f"einsum: subscript '{c}' has size {sizes[c]} in one operand and {n} in another "
-                                 f"(equation '{equation}', shapes {[x.shape for x in xs]})")
+            if sizes.setdefault(c, n) == 1:
+                sizes[c] = n
+            elif n not in (1, sizes[c]):
+                raise ShapeError(f"einsum: subscript '{c}' has size {sizes[c]} in one operand and {n} in another, "
+                                 f"which do not broadcast (equation '{equation}', shapes {[x.shape for x in xs]})")
+    for i, (sub, x) in enumerate(zip(subs, xs, strict=True)):
+        # a size-1 dimension facing a larger one is dropped: einsum broadcasts the operand along that subscript,
+        # and the reshape sums its gradient back
+        for k, c in enumerate(sub):
+            if sub.count(c) > 1 and x.shape[k] != sizes[c]:
+                raise ShapeError(f"einsum: subscript '{c}' is repeated in operand {i} (a diagonal) but its sizes "
+                                 f"there do not match {sizes[c]} (shape {x.shape})")
+        keep = [k for k, c in enumerate(sub) if x.shape[k] == sizes[c]]
+        if len(keep) < len(sub):
+            xs[i] = reshape(x, tuple(x.shape[k] for k in keep))
+            subs[i] = "".join(sub[k] for k in keep)
     return Einsum.apply(*xs, subs=tuple(subs), out=out)
 
 
@@ -244,21 +280,53 @@ class Norm(Function):
         return sign(x) * abs(x) ** (p - 1) * scale
 
 
+class NuclearNorm(Function):
+    """y = Σᵢ σᵢ(X), the sum of singular values of the matrices over two axes;  ∂y/∂X = U·Vᵀ of X's reduced SVD
+    (PyTorch's; once differentiable, as the SVD's own derivative is not written out)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, axes: tuple[int, int], keepdims: bool) -> np.ndarray:
+        u, s, vh = np.linalg.svd(np.moveaxis(x, axes, (-2, -1)), full_matrices=False)
+        ctx.uv = np.moveaxis(u @ vh, (-2, -1), axes)  # a constant of X, like a mask
+        ctx.axes = tuple(sorted(axes))
+        y = s.sum(axis=-1)
+        return np.asarray(np.expand_dims(y, ctx.axes) if keepdims else y)
+
+    @once_differentiable
+    def backward(ctx: Context, grad: Tensor) -> np.ndarray:
+        g = grad.data
+        return ctx.uv * (g if g.ndim == ctx.uv.ndim else np.expand_dims(g, ctx.axes))
+
+
+def _nuclear(x: Tensor, dim: Any, keepdim: bool) -> Tensor:
+    """``norm(x, 'nuc', dim)``: ``dim`` two axes, or None for a 2-d ``x``."""
+    if dim is None:
+        if x.ndim != 2:
+            raise ShapeError(f"norm: p='nuc' needs a 2-d tensor or dim=(d1, d2), got shape {x.shape}")
+        dim = (0, 1)
+    if not (isinstance(dim, tuple | list) and len(dim) == 2) or dim[0] % x.ndim == dim[1] % x.ndim:
+        raise ShapeError(f"norm: p='nuc' needs dim to be a pair of different dims, got {dim!r}")
+    return NuclearNorm.apply(x, axes=normalize_axis(tuple(dim), x.ndim), keepdims=keepdim)
+
+
 def norm(x: Any, p: float | str | None = "fro", dim: int | tuple[int, ...] | None = None, keepdim: bool = False,
          dtype: Any = None, *, axis: int | tuple[int, ...] | None = None, keepdims: bool | None = None) -> Tensor:
     """Vector p-norm over ``dim`` (all elements by default), as ``torch.norm``: p = 'fro' (default) is the 2-norm,
-    p = inf / -inf the largest / smallest absolute value, p = 0 the count of nonzeros."""
+    p = inf / -inf the largest / smallest absolute value, p = 0 the count of nonzeros; p = 'nuc' is the nuclear
+    norm (sum of singular values) of the matrices over a pair of dims (of a 2-d tensor by default)."""
     x = _tensor(x)
     if dtype is not None:
         x = cast(x, dtype)
     if x.dtype.kind != "f":
         raise TypeError(f"norm: expected a floating point tensor, got {x.dtype}")
-    if isinstance(p, str):
-        if p != "fro":
-            raise ValueError(f"norm: p={p!r} is not supported (a matrix norm); use p='fro' or a number")
-        p = 2.0
     if dim is not None and axis is not None:
         raise TypeError("norm: pass either dim or axis, not both")
+    if isinstance(p, str):
+        if p == "nuc":
+            return _nuclear(x, axis if dim is None else dim, keepdim if keepdims is None else keepdims)
+        if p != "fro":
+            raise ValueError(f"norm: p={p!r} is not supported; use p='fro', 'nuc' or a number")
+        p = 2.0
     axes = normalize_axis(axis if dim is None else dim, x.ndim)
     return Norm.apply(x, p=2.0 if p is None else float(p), axes=axes, keepdims=keepdim if keepdims is None else keepdims)
 

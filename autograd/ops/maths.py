@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import float_operands
 from ..function import Context, Function
 from ..tensor import Tensor
 from .elementwise import Sigmoid, Sqrt, _data, _tensor, clip, pow, where
@@ -180,7 +181,7 @@ class Atan2(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(a, b)
-        return np.arctan2(a, b)
+        return np.arctan2(*float_operands(a, b))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -307,7 +308,7 @@ class LogAddExp(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(a, b)
-        return np.logaddexp(a, b)
+        return np.logaddexp(*float_operands(a, b))
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -328,7 +329,7 @@ class Copysign(Function):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        y = np.copysign(a, b)
+        y = np.copysign(*float_operands(a, b))
         with np.errstate(invalid="ignore", divide="ignore"):
             ctx.ratio = np.where(a == 0, 0, y / a).astype(y.dtype)  # ±1: a constant
         return y
@@ -350,7 +351,7 @@ class Hypot(Function):
 
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        y = np.hypot(a, b)
+        y = np.hypot(*float_operands(a, b))
         ctx.save_for_backward(a, b, y)
         return y
 

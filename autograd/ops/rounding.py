@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import promoted
 from ..function import Context, Function
 from ..tensor import Tensor
 from .elementwise import Div, _data, _tensor
@@ -101,7 +102,7 @@ class FloorDivide(Function):
     def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         _check_divisor(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return cls.divide(a, b)
+            return promoted(cls.divide(a, b), a, b)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
@@ -142,7 +143,7 @@ class Remainder(Function):
         _check_divisor(a, b)
         ctx.save_for_backward(a, b)
         with np.errstate(divide="ignore", invalid="ignore"):
-            return cls.modulo(a, b)
+            return promoted(cls.modulo(a, b), a, b)
 
     @classmethod
     def backward(cls, ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:

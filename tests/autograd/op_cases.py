@@ -229,6 +229,19 @@ def _scatter_ref(a: np.ndarray, b: Any, index: np.ndarray, axis: int) -> np.ndar
     return out
 
 
+def _scatter_reduce_ref(a: np.ndarray, b: np.ndarray, index: np.ndarray, axis: int, reduce: str,
+                        include_self: bool = True) -> np.ndarray:
+    coords, src = _coords(index, axis), b[tuple(slice(0, n) for n in index.shape)]
+    count = np.zeros(a.shape, np.int64)
+    np.add.at(count, coords, 1)
+    out = a.copy()
+    if not include_self:
+        out[count > 0] = {"amax": -np.inf, "amin": np.inf}.get(reduce, 0)
+    {"sum": np.add, "mean": np.add, "amax": np.maximum, "amin": np.minimum}[reduce].at(out, coords, src)
+    mean = (out / np.maximum(count + include_self, 1)).astype(a.dtype)
+    return np.where(count > 0, mean, out) if reduce == "mean" else out
+
+
 def _pattern(shape: tuple[int, ...]) -> np.ndarray:
     """A fixed bool mask of ``shape`` (every third element False)."""
     return np.arange(int(np.prod(shape))).reshape(shape) % 3 != 1
@@ -468,8 +481,9 @@ METHODS = [
     both("Tensor.__pow__:tensor", operator.pow, np.power, arity=2, domain=(BASE, (-2.0, 2.0))),
     both("Tensor.__rpow__", lambda x: 2.0**x, lambda a: 2.0**a),
     both("Tensor.__matmul__", operator.matmul, np.matmul, arity=2, shapes=matmul_shapes("batch", "matrix")),
-    OpCase("Tensor.__rmatmul__", lambda x: ROW @ x, lambda a: ROW @ a, **F64,
-           shapes=st.integers(1, 4).map(lambda m: ((3, m),)), torch_fn=lambda x: _torch().tensor(ROW) @ x),
+    # a product does not promote (PyTorch's rule), so the NumPy operand comes in the tensor's dtype
+    OpCase("Tensor.__rmatmul__", lambda x: ROW.astype(x.dtype) @ x, lambda a: ROW.astype(a.dtype) @ a,
+           shapes=st.integers(1, 4).map(lambda m: ((3, m),)), torch_fn=lambda x: _torch().tensor(ROW).to(x.dtype) @ x),
     both("Tensor.__neg__", operator.neg, np.negative),
     both("Tensor.__pos__", operator.pos, np.positive),
     both("Tensor.__abs__", abs, np.abs, domain=NONZERO),
@@ -789,6 +803,17 @@ GATHERING = [
     OpCase("scatter:value", lambda x: autograd.scatter(x, -1, _cyclic(x.shape, -1, 1, 1), 0.5),
            lambda a: _scatter_ref(a, a.dtype.type(0.5), _cyclic(a.shape, -1, 1, 1), a.ndim - 1), shapes=one(min_dims=1),
            torch_fn=lambda x: _torch().scatter(x, -1, _torch_index(_cyclic(x.shape, -1, 1, 1)), 0.5)),
+    # repeated indices; x and src drawn apart and distinct, so that an extreme never ties
+    *[OpCase(f"scatter_reduce:{reduce}{'' if include_self else '_without_self'}",
+             lambda a, b, r=reduce, i=include_self: autograd.scatter_reduce(
+                 a, 0, _repeating(a.shape, 0)[: a.shape[0]], b, r, include_self=i),
+             lambda a, b, r=reduce, i=include_self: _scatter_reduce_ref(
+                 a, b, _repeating(a.shape, 0)[: a.shape[0]], 0, r, i), arity=2, shapes=same(min_dims=1),
+             domain=(offset(0.1, 0.4), offset(0.6, 0.9)), unique=True,
+             torch_fn=lambda a, b, r=reduce, i=include_self: _torch().scatter_reduce(
+                 a, 0, _torch_index(_repeating(a.shape, 0)[: a.shape[0]]), b, r, include_self=i))
+      for reduce, include_self in [("sum", True), ("sum", False), ("mean", True), ("mean", False), ("amax", True),
+                                   ("amax", False), ("amin", True), ("amin", False)]],
     OpCase("index_select", lambda x: autograd.index_select(x, 0, np.array([0, 0, -1]) % x.shape[0]),
            lambda a: a[np.array([0, 0, -1]) % a.shape[0]], **NONSCALAR,
            torch_fn=lambda x: _torch().index_select(x, 0, _torch().tensor([0, 0, -1]) % x.shape[0])),
@@ -819,6 +844,15 @@ PRODUCTS = [
           ("i...,i->...", lambda i, j, k: ((i, j, k), (i,))),
           ("ij,jk,kl->il", lambda i, j, k: ((i, j), (j, k), (k, 2))),
       ]],
+    # a size-1 dimension broadcasts against the same subscript elsewhere (its gradient summed back), as torch's
+    *[OpCase(f"einsum:{eq}_{what}", lambda *xs, eq=eq: autograd.einsum(eq, *xs), ref, arity=2,
+             torch_fn=lambda *xs, eq=eq: _torch().einsum(eq, *xs),
+             shapes=st.tuples(*(st.integers(2, 3),) * 3).map(lambda t, f=shape_fn: f(*t)))
+      for eq, what, shape_fn, ref in [
+          ("ij,ij->ij", "size1", lambda i, j, k: ((i, 1), (i, j)), lambda a, b: a * b),
+          ("ij,jk->ik", "size1_summed", lambda i, j, k: ((i, 1), (j, k)), lambda a, b: a * b.sum(0)),
+          ("...ij,...jk->...ik", "batch_broadcast", lambda i, j, k: ((2, 1, i, j), (k, j, 2)), np.matmul),
+      ]],
     OpCase("norm", autograd.norm, lambda a: _vnorm(a, 2), domain=NONZERO, torch_fn=lambda x: _torch().norm(x)),
     OpCase("norm:p1_dim", lambda x: autograd.norm(x, 1, dim=-1), lambda a: _vnorm(a, 1, -1), domain=NONZERO,
            **NONSCALAR, torch_fn=lambda x: _torch().norm(x, 1, dim=-1)),
@@ -839,6 +873,13 @@ PRODUCTS = [
            torch_fn=lambda x: _torch().norm(x, 0)),
     OpCase("norm:fro_dim", lambda x: autograd.norm(x, "fro", dim=(0, 1)), lambda a: _vnorm(a, 2, (0, 1)),
            domain=NONZERO, shapes=one(min_dims=2), torch_fn=lambda x: _torch().norm(x, "fro", dim=(0, 1))),
+    # the gradient U·Vᵀ needs distinct nonzero singular values: distinct entries of a small matrix give them
+    OpCase("norm:nuc", lambda x: autograd.norm(x, "nuc"), lambda a: np.linalg.norm(a, "nuc"), **UNIQUE,
+           shapes=fixed((3, 2)), differentiable_twice=False, torch_fn=lambda x: _torch().norm(x, p="nuc")),
+    OpCase("norm:nuc_batched_keepdim", lambda x: x.norm("nuc", dim=(2, 0), keepdim=True),
+           lambda a: np.linalg.svd(a.transpose(1, 0, 2), compute_uv=False).sum(-1)[None, :, None], **UNIQUE,
+           shapes=fixed((2, 3, 4)), differentiable_twice=False,
+           torch_fn=lambda x: _torch().linalg.matrix_norm(x, "nuc", dim=(2, 0), keepdim=True)),
     OpCase("cdist", autograd.cdist, lambda a, b: _vnorm(a[:, None] - b[None], 2, -1), arity=2, domain=APART,
            shapes=st.tuples(*(st.integers(1, 4) for _ in range(3))).map(lambda t: ((t[0], t[2]), (t[1], t[2]))),
            torch_fn=lambda a, b: _torch().cdist(a, b)),
@@ -876,6 +917,10 @@ MORE_METHODS = [
     OpCase("Tensor.gather", lambda x: x.gather(-1, _repeating(x.shape, -1)),
            lambda a: a[_coords(_repeating(a.shape, -1), a.ndim - 1)], **NONSCALAR,
            torch_fn=lambda x: x.gather(-1, _torch_index(_repeating(x.shape, -1)))),
+    OpCase("Tensor.scatter_reduce", lambda a, b: a.scatter_reduce(-1, _cyclic(a.shape, -1), b, "mean"),
+           lambda a, b: _scatter_reduce_ref(a, b, _cyclic(a.shape, -1), a.ndim - 1, "mean"), arity=2,
+           shapes=same(min_dims=1),
+           torch_fn=lambda a, b: a.scatter_reduce(-1, _torch_index(_cyclic(a.shape, -1)), b, "mean")),
     OpCase("Tensor.scatter", lambda a, b: a.scatter(-1, _cyclic(a.shape, -1), b),
            lambda a, b: _scatter_ref(a, b, _cyclic(a.shape, -1), a.ndim - 1), arity=2, shapes=same(min_dims=1),
            torch_fn=lambda a, b: a.scatter(-1, _torch_index(_cyclic(a.shape, -1)), b)),

@@ -116,3 +116,51 @@ def test_bad_indices_raise_like_torch(torch: Any) -> None:
         x.index_select(0, REPEATED)
     with pytest.raises(TypeError, match="dtype"):
         x.scatter_add(1, REPEATED, autograd.tensor(UPSTREAM.astype(np.float32)))
+
+
+@pytest.mark.filterwarnings("ignore:The reduce argument of torch.scatter")  # torch's deprecation, not ours
+@pytest.mark.parametrize("reduce", ["add", "multiply"])
+def test_scatter_with_reduce_matches_torch_and_has_no_gradient_as_in_torch(torch: Any, reduce: str) -> None:
+    x, src, index = np.array([[1.0, 2.0, 3.0, 4.0]]), np.array([[5.0, 6.0, 7.0]]), np.array([[0, 0, 2]])
+    for s, ts in ((autograd.tensor(src), torch.tensor(src)), (2.5, 2.5)):
+        ours = autograd.tensor(x).scatter(1, index, s, reduce=reduce)
+        np.testing.assert_array_equal(ours.data, torch.tensor(x).scatter(1, torch.tensor(index), ts, reduce=reduce))
+    x_ = autograd.tensor(x, requires_grad=True)
+    with pytest.raises(RuntimeError, match="derivative of scatter with reduce= is not implemented"):
+        x_.scatter(1, index, autograd.tensor(src), reduce=reduce).sum().backward()
+    tx = torch.tensor(x, requires_grad=True)
+    with pytest.raises(RuntimeError, match="not implemented"):
+        tx.scatter(1, torch.tensor(index), torch.tensor(src), reduce=reduce).sum().backward()
+    with pytest.raises(ValueError, match="'add' or 'multiply'"):
+        autograd.tensor(x).scatter(1, index, autograd.tensor(src), reduce="sum")
+
+
+@pytest.mark.parametrize("reduce", ["amax", "amin", "mean", "sum"])
+@pytest.mark.parametrize("include_self", [True, False])
+def test_scatter_reduce_ties_and_integers_match_torch(torch: Any, reduce: str, include_self: bool) -> None:
+    # ties between x and src and within src share an extreme's gradient, as torch's do
+    x, src, index = np.array([3.0, 2.0, 3.0, 1.0]), np.array([3.0, 3.0, 5.0, 0.5]), np.array([0, 0, 3, 3])
+    upstream = np.array([1.0, 2.0, 3.0, 4.0])
+    ours_x, ours_s = autograd.tensor(x, requires_grad=True), autograd.tensor(src, requires_grad=True)
+    tx, ts = torch.tensor(x, requires_grad=True), torch.tensor(src, requires_grad=True)
+    ours = ours_x.scatter_reduce(0, index, ours_s, reduce, include_self=include_self)
+    theirs = tx.scatter_reduce(0, torch.tensor(index), ts, reduce, include_self=include_self)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy())
+    ours.backward(upstream)
+    theirs.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(ours_x.grad.data, tx.grad.numpy())
+    np.testing.assert_allclose(ours_s.grad.data, ts.grad.numpy())
+    xi, si = np.array([7, 2, 9, 1]), np.array([4, 5, -3, 8])
+    ours_int = autograd.tensor(xi).scatter_reduce(0, index, autograd.tensor(si), reduce, include_self=include_self)
+    theirs_int = torch.tensor(xi).scatter_reduce(0, torch.tensor(index), torch.tensor(si), reduce,
+                                                 include_self=include_self)
+    assert ours_int.dtype == np.int64
+    np.testing.assert_array_equal(ours_int.data, theirs_int.numpy())
+
+
+def test_scatter_reduce_refuses_prod_and_unknown_modes() -> None:
+    x = autograd.tensor([1.0, 2.0])
+    with pytest.raises(ValueError, match="'prod' is not supported"):
+        x.scatter_reduce(0, np.array([0]), autograd.tensor([3.0]), "prod")
+    with pytest.raises(ValueError, match="must be one of"):
+        x.scatter_reduce(0, np.array([0]), autograd.tensor([3.0]), "max")

@@ -54,8 +54,8 @@ def test_norm_spellings() -> None:
     np.testing.assert_allclose(x.norm(dim=0).data, x.norm(axis=0).data)
     np.testing.assert_allclose(x.norm(dim=1, keepdim=True).data, x.norm(2, axis=1, keepdims=True).data)
     assert x.norm(dtype=np.float32).dtype == np.float32
-    with pytest.raises(ValueError, match="'nuc' is not supported"):
-        x.norm("nuc")
+    with pytest.raises(ValueError, match="'inf' is not supported"):
+        x.norm("inf")
     with pytest.raises(TypeError, match="floating point"):
         autograd.tensor(np.array([1, 2])).norm()
 
@@ -80,6 +80,8 @@ EQUATIONS = {
     "bii->bi": [(2, 3, 3)], "bij,bjk->bik": [(2, 3, 4), (2, 4, 2)], "ij,jk,kl->il": [(2, 3), (3, 4), (4, 2)],
     "ii": [(3, 3)], "i,i": [(4,), (4,)], "ij": [(2, 3)], "ba": [(2, 3)], "...i,...i->...": [(2, 3, 4), (2, 3, 4)],
     "ijj,k->ik": [(2, 3, 3), (4,)], "i->": [(0,)],
+    "ij,ij->ij": [(3, 1), (3, 4)], "ij,jk->ik": [(3, 1), (4, 2)], "...ij,...jk->...ik": [(2, 1, 3, 4), (5, 4, 2)],
+    "i,i->i": [(1,), (4,)], "bi,bi->b": [(1, 3), (2, 1)],
 }
 
 
@@ -109,6 +111,12 @@ def test_einsum_takes_a_list_and_refuses_bad_shapes() -> None:
         autograd.einsum("ijk->i", a)
     with pytest.raises(ValueError, match="2 operands but 1"):
         autograd.einsum("ij,jk", a)
+    with pytest.raises(autograd.ShapeError, match="do not broadcast"):
+        autograd.einsum("ij,ij->ij", a, autograd.tensor(np.ones((2, 2))))
+    with pytest.raises(autograd.ShapeError, match="repeated in operand 0"):
+        autograd.einsum("ii->i", autograd.tensor(np.ones((1, 3))))
+    with pytest.raises(RuntimeError, match="same dtype"):
+        autograd.einsum("ij,jk", a, autograd.tensor(np.ones((3, 2), np.float32)))
 
 
 def test_matrix_product_shape_errors_are_runtime_errors_as_in_torch() -> None:
@@ -120,3 +128,68 @@ def test_matrix_product_shape_errors_are_runtime_errors_as_in_torch() -> None:
         with pytest.raises(RuntimeError, match=message):
             call()
     assert v.t() is v and m.t().shape == (3, 2)
+
+
+PRODUCTS = {"matmul": lambda m, a, b: a @ b, "mm": lambda m, a, b: m.mm(a, b),
+            "bmm": lambda m, a, b: m.bmm(a[None], b[None]), "matrix @ vector": lambda m, a, b: m.matmul(a, b[:, 0]),
+            "dot": lambda m, a, b: m.dot(a[0], b[:, 0])}
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+def test_products_of_different_dtypes_raise_as_in_torch(torch: Any, name: str) -> None:
+    product = PRODUCTS[name]
+    for da, db in (("float32", "float64"), ("float64", "float32"), ("int64", "float32"), ("int32", "int64")):
+        a, b = np.ones((2, 3), da), np.ones((3, 2), db)
+        with pytest.raises(RuntimeError):
+            product(torch, torch.tensor(a), torch.tensor(b))
+        with pytest.raises(RuntimeError, match=f"same dtype, got {da} and {db}"):
+            product(autograd, autograd.tensor(a), autograd.tensor(b))
+
+
+@pytest.mark.parametrize("name", PRODUCTS)
+@pytest.mark.parametrize("dtype", ["int32", "int64"])
+def test_integer_products_as_in_torch(torch: Any, name: str, dtype: str) -> None:
+    a, b = np.arange(6).reshape(2, 3).astype(dtype), np.arange(6).reshape(3, 2).astype(dtype) - 2
+    ours, theirs = PRODUCTS[name](autograd, autograd.tensor(a), autograd.tensor(b)), PRODUCTS[name](
+        torch, torch.tensor(a), torch.tensor(b))
+    assert ours.dtype == np.dtype(str(theirs.dtype).removeprefix("torch."))
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+def test_bool_products_raise() -> None:
+    m = autograd.tensor(np.ones((2, 2), bool))
+    with pytest.raises(RuntimeError, match="bool"):
+        m @ m
+
+
+def test_product_backward_casts_a_promoted_gradient_back() -> None:
+    # (a @ b) · x64 hands a float64 gradient to a float32 product: it is cast back, not refused, even in Tensor mode
+    a = autograd.tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    b = autograd.tensor(np.full((3, 2), 2.0, np.float32))
+    y = (a @ b) * autograd.tensor(np.ones((2, 2)))
+    (g,) = autograd.grad(y.sum(), [a], create_graph=True)
+    assert g.dtype == np.float32
+    np.testing.assert_array_equal(g.data, np.full((2, 3), 4.0))
+
+
+def test_nuclear_norm_matches_torch_and_refuses_what_torch_refuses(torch: Any) -> None:
+    rng = np.random.default_rng(3)
+    value = rng.standard_normal((2, 3, 4))
+    for kw in ({"dim": (0, 2)}, {"dim": (-1, 1), "keepdim": True}, {"dim": [1, 2]}):
+        x, t = autograd.tensor(value, requires_grad=True), torch.tensor(value, requires_grad=True)
+        ours, theirs = x.norm("nuc", **kw), torch.norm(t, p="nuc", **kw)
+        assert ours.shape == tuple(theirs.shape)
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+        upstream = rng.standard_normal(ours.shape)
+        ours.backward(upstream)
+        theirs.backward(torch.tensor(upstream))
+        np.testing.assert_allclose(x.grad.data, t.grad.numpy(), rtol=1e-10, atol=1e-12)
+    x = autograd.tensor(value, requires_grad=True)
+    for kw in ({}, {"dim": 1}, {"dim": (1, 1)}, {"dim": (0, 1, 2)}):
+        with pytest.raises(RuntimeError, match="'nuc'"):
+            x.norm("nuc", **kw)
+        with pytest.raises(RuntimeError):
+            torch.norm(torch.tensor(value), p="nuc", **kw)
+    (g,) = autograd.grad(autograd.norm(x[0], "nuc"), [x], create_graph=True)
+    with pytest.raises(RuntimeError, match="once_differentiable"):
+        g.sum().backward()

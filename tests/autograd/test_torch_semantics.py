@@ -120,6 +120,97 @@ class TestDtypes:
         _same(autograd.tensor([1, 2]).mean(dtype=np.float32), torch.tensor([1, 2]).mean(dtype=torch.float32))
 
 
+_DTYPES = ["bool", "uint8", "int32", "int64", "float32", "float64"]
+_BINARY = {
+    "add": lambda m, a, b: a + b, "sub": lambda m, a, b: a - b, "mul": lambda m, a, b: a * b,
+    "div": lambda m, a, b: a / b, "pow": lambda m, a, b: a ** b, "maximum": lambda m, a, b: m.maximum(a, b),
+    "minimum": lambda m, a, b: m.minimum(a, b), "where": lambda m, a, b: m.where(m.tensor([True, False, True]), a, b),
+    "atan2": lambda m, a, b: m.atan2(a, b), "fmod": lambda m, a, b: m.fmod(a, b),
+    "remainder": lambda m, a, b: m.remainder(a, b), "floor_divide": lambda m, a, b: m.floor_divide(a, b),
+    "copysign": lambda m, a, b: m.copysign(a, b), "hypot": lambda m, a, b: m.hypot(a, b),
+    "logaddexp": lambda m, a, b: m.logaddexp(a, b), "eq": lambda m, a, b: a == b, "lt": lambda m, a, b: a < b,
+}
+
+
+def _operand(dtype: str, ndim: int, values: tuple[float, ...] = (1, 2, 3)) -> np.ndarray:
+    data = np.array(values if ndim else values[1])
+    return data.astype(dtype) if dtype != "bool" else np.asarray(data > 1)
+
+
+class TestZeroDimPromotion:
+    """A 0-d operand beside a dimensioned one counts by category only, like a Python number (PyTorch's rule)."""
+
+    @pytest.mark.parametrize("name", list(_BINARY))
+    def test_every_dtype_pair_and_rank(self, name: str) -> None:
+        op, checked = _BINARY[name], 0
+        for da in _DTYPES:
+            for db in _DTYPES:
+                for na in (0, 1):
+                    for nb in (0, 1):
+                        a, b = _operand(da, na), _operand(db, nb, (2, 2, 4))
+                        try:
+                            theirs = op(torch, torch.from_numpy(a), torch.from_numpy(b))
+                        except RuntimeError:
+                            continue  # not defined for these dtypes in torch (bool subtraction, integer hypot)
+                        with np.errstate(all="ignore"):
+                            ours = op(autograd, autograd.tensor(a), autograd.tensor(b))
+                        assert ours.dtype == _dtype(theirs), (da, na, db, nb)
+                        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6, err_msg=f"{da, na, db, nb}")
+                        checked += 1
+        assert checked >= 16  # at least every float pair (hypot and logaddexp take floats only in torch)
+
+    @pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "pow", "maximum", "where", "atan2", "fmod",
+                                      "remainder", "copysign", "hypot", "logaddexp"])
+    def test_gradients_come_back_in_each_inputs_dtype(self, name: str) -> None:
+        op = _BINARY[name]
+        for da in ("float32", "float64"):
+            for db in ("float32", "float64"):
+                for na, nb in ((1, 0), (0, 1), (0, 0), (1, 1)):
+                    a, b = _operand(da, na, (1.5, 2.5, 3.5)), _operand(db, nb, (0.5, 1.25, 2.0))
+                    ta, tb = torch.tensor(a, requires_grad=True), torch.tensor(b, requires_grad=True)
+                    x, y = autograd.tensor(a, requires_grad=True), autograd.tensor(b, requires_grad=True)
+                    _same(op(autograd, x, y), op(torch, ta, tb))
+                    op(torch, ta, tb).sum().backward()
+                    op(autograd, x, y).sum().backward()
+                    for ours, theirs in ((x.grad, ta.grad), (y.grad, tb.grad)):
+                        assert ours.dtype == _dtype(theirs)
+                        np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-5)
+                    for create_graph in (False, True):
+                        gx, gy = autograd.grad(op(autograd, x, y).sum(), [x, y], create_graph=create_graph)
+                        assert (gx.dtype, gy.dtype) == (np.dtype(da), np.dtype(db)), (da, na, db, nb, create_graph)
+
+    def test_retained_gradient_of_a_non_leaf_in_its_dtype(self) -> None:
+        x = autograd.tensor(2.0, dtype=np.float64, requires_grad=True)
+        h = x * 3
+        h.retain_grad()
+        (autograd.ones(3) * h).sum().backward()
+        assert h.grad.dtype == np.float64 and h.grad.item() == 3.0 and x.grad.item() == 9.0
+
+    def test_examples(self) -> None:
+        f32, f64_0d = torch.ones(3), torch.tensor(2.0, dtype=torch.float64)
+        assert (autograd.ones(3) * autograd.tensor(2.0, dtype=np.float64)).dtype == _dtype(f32 * f64_0d) == np.float32
+        i64 = torch.ones(3, dtype=torch.int64)
+        assert (autograd.ones(3, dtype=np.int64) * autograd.tensor(2.0, dtype=np.float64)).dtype == _dtype(i64 * f64_0d)
+        assert (autograd.tensor(1.0) + autograd.tensor(2.0, dtype=np.float64)).dtype == np.float64  # two 0-d tensors
+        i32 = autograd.tensor(200, dtype=np.int32)
+        _same(i32 + 1, torch.tensor(200, dtype=torch.int32) + 1)  # a Python int is weak beside a 0-d tensor too
+        _same(autograd.tensor(200, dtype=np.uint8) + 300, torch.tensor(200, dtype=torch.uint8) + 300)  # wraps
+
+    def test_comparisons_in_the_promoted_dtype(self) -> None:
+        big = [16777217]  # not a float32
+        _same(autograd.tensor(big) == 16777216.0, torch.tensor(big) == 16777216.0)
+        _same(autograd.tensor([0.1]) == autograd.tensor(np.array(0.1)), torch.tensor([0.1]) == torch.tensor(0.1,
+              dtype=torch.float64))
+
+    def test_bool_subtraction_raises(self) -> None:
+        for a, b in ((autograd.tensor([True]), autograd.tensor([False])), (autograd.tensor([True]), 1),
+                     (autograd.tensor([1, 2]), autograd.tensor(True))):
+            with pytest.raises(RuntimeError, match="logical_not"):
+                a - b
+        with pytest.raises(RuntimeError):
+            torch.tensor([True]) - torch.tensor([False])
+
+
 class TestSizes:
     def test_size_dim_numel(self) -> None:
         x, t = autograd.zeros(2, 3, 4), torch.zeros(2, 3, 4)
