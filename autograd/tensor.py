@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .dtypes import as_array, check_differentiable, to_arguments
-from .grad_mode import clock, state
+from .errors import ShapeError
+from .grad_mode import clock, no_grad, state
 
 if TYPE_CHECKING:
     from .ops.axes import Axis
@@ -250,6 +251,58 @@ class Tensor:
             raise RuntimeError("a tensor that requires grad is being filled in place; do it inside "
                                "autograd.no_grad(), or make a new tensor with autograd.full_like(t, value)")
         self.data[...] = value.data if isinstance(value, Tensor) else value
+        self._bump_version()
+        return self
+
+    # in place, PyTorch's spellings: the out-of-place op's values written into ``data`` (views see them)
+    def add_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self._update("add_", lambda: self.add(other, alpha=alpha), other)
+
+    def sub_(self, other: Any, *, alpha: Any = 1) -> Tensor:
+        return self._update("sub_", lambda: self.sub(other, alpha=alpha), other)
+
+    def mul_(self, other: Any) -> Tensor:
+        return self._update("mul_", lambda: self.mul(other), other)
+
+    def div_(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        return self._update("div_", lambda: ops.div(self, other, rounding_mode=rounding_mode), other)
+
+    def clamp_(self, min: Any = None, max: Any = None) -> Tensor:
+        return self._update("clamp_", lambda: self.clamp(min, max), min, max)
+
+    def masked_fill_(self, mask: Any, value: Any) -> Tensor:
+        return self._update("masked_fill_", lambda: self.masked_fill(mask, value), value)
+
+    def scatter_(self, dim: int | None = None, index: Any = None, src: Any = None, *, value: Any = None,
+                 reduce: str | None = None, axis: int | None = None) -> Tensor:
+        return self._update("scatter_", lambda: self.scatter(dim, index, src, value=value, reduce=reduce, axis=axis),
+                            src, value)
+
+    def scatter_add_(self, dim: int | None = None, index: Any = None, src: Any = None, *,
+                     axis: int | None = None) -> Tensor:
+        return self._update("scatter_add_", lambda: self.scatter_add(dim, index, src, axis=axis), src)
+
+    def _update(self, name: str, result: Callable[[], Tensor], *others: Any) -> Tensor:
+        """An in-place method: where no gradient is recorded (under ``no_grad``, or nothing requires grad), the
+        out-of-place op's values go into ``data`` and the version moves, so a backward that saved the old values
+        raises. Where one would be recorded it raises: the graph links tensors, not versions of them, so an
+        in-place op cannot be recorded without misrouting gradients already recorded through this tensor."""
+        if state.enabled and (self.requires_grad or any(isinstance(o, Tensor) and o.requires_grad for o in others)):
+            if self.requires_grad and self.grad_fn is None:
+                raise RuntimeError(f"a leaf Tensor that requires grad is being used in an in-place operation "
+                                   f"({name}); do it inside autograd.no_grad() (as optimizers do)")
+            raise RuntimeError(f"{name} on a tensor in a recorded graph is not supported: write "
+                               f"t = t.{name.rstrip('_')}(...) (recorded out of place), or do it inside "
+                               "autograd.no_grad()")
+        with no_grad():
+            values = result().data
+        if not np.can_cast(values.dtype, self.data.dtype, "same_kind"):
+            raise RuntimeError(f"{name}: result type {values.dtype} can't be cast to the tensor's dtype "
+                               f"{self.data.dtype}")
+        if values.shape != self.data.shape:
+            raise ShapeError(f"{name}: the result has shape {values.shape}, which does not fit in place in a "
+                             f"tensor of shape {self.data.shape}")
+        self.data[...] = values
         self._bump_version()
         return self
 
