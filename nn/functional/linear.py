@@ -22,7 +22,7 @@ class Linear(Function):
         y = x @ weight.T
         if not bias:
             return y
-        if y.dtype == np.result_type(y, bias[0]):
+        if y.dtype == bias[0].dtype or y.dtype == np.result_type(y, bias[0]):
             return np.add(y, bias[0], out=y)  # the product is a new array: the bias goes into it, no copy
         return y + bias[0]
 
@@ -30,10 +30,11 @@ class Linear(Function):
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = ctx.saved_tensors
         # a data batch needs no gradient: skip its (batch × out × in) product
-        grad_x = grad @ weight if ctx.needs_input_grad[0] else None
+        needs = ctx.needs_input_grad
+        grad_x = grad @ weight if needs[0] else None
         grad_2d = grad.reshape(-1, weight.shape[0])
         grad_w = grad_2d.T @ x.reshape(-1, weight.shape[1])
-        if len(ctx.needs_input_grad) == 2:
+        if len(needs) == 2:
             return grad_x, grad_w
         return grad_x, grad_w, grad_2d.sum(axis=0)
 
@@ -52,9 +53,14 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
         raise ValueError(f"linear: input of shape {x.shape} cannot be multiplied by weight of shape {weight.shape}: "
                          f"the input's last dimension must be in_features={weight.shape[1]}")
+    if x.dtype != weight.dtype:  # a product does not promote, as in PyTorch
+        raise RuntimeError(f"linear: expected the input and weight to have the same dtype, got {x.dtype} and "
+                           f"{weight.dtype} (convert one with .to(), .float() or .double())")
     if bias is None:
         return Linear.apply(x, weight)
     bias = _tensor(bias)
+    if bias.dtype != weight.dtype:
+        raise RuntimeError(f"linear: expected the bias to have the weight's dtype {weight.dtype}, got {bias.dtype}")
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) for weight {weight.shape}, "
                          f"got {bias.shape}")

@@ -77,7 +77,8 @@ def models() -> tuple[nn.Module, nn.Module, autograd.Tensor, autograd.Tensor]:
     rng = np.random.default_rng(0)
     x = autograd.tensor(rng.standard_normal((5, 3)))
     y = autograd.tensor(rng.standard_normal((5, 2)))
-    return nn.MLP(3, [4, 4], 4, activation=nn.Tanh), nn.MLP(4, [4], 2, activation=nn.Sigmoid), x, y
+    # float64 throughout, as central differences need (a float32 model refuses float64 inputs, as in PyTorch)
+    return nn.MLP(3, [4, 4], 4, activation=nn.Tanh).double(), nn.MLP(4, [4], 2, activation=nn.Sigmoid).double(), x, y
 
 
 def test_a_wrong_rule_deep_inside_a_model_is_named_with_the_line_that_made_it():

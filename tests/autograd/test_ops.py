@@ -40,6 +40,8 @@ NOT_OPS = {
     # fills, dimension queries, and NumPy's hook (its ops have rows as the reflected operators)
     "__array_ufunc__", "bool", "detach_", "dim", "fill_", "half", "int", "long", "zero_",
     "__new__",  # the compiled class (an extension type) lists its constructor
+    # in-place methods: the out-of-place ops they write back have rows (test_in_place_methods.py)
+    "_update", "add_", "clamp_", "div_", "masked_fill_", "mul_", "scatter_", "scatter_add_", "sub_",
 }
 NOT_OPS |= {"argsort"}  # int64 indices
 NOT_OPS |= {"__invert__", "bitwise_not", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",

@@ -182,3 +182,14 @@ def test_one_hot_bad_input_names_the_problem():
 def test_pad_is_differentiable_through_nn_functional(rng):
     x = autograd.tensor(rng.normal(size=(2, 3)), requires_grad=True)
     assert gradcheck(lambda t: F.pad(t, ((1, 0), (0, 2))).sum(), [x])
+
+
+def test_linear_refuses_mixed_dtypes_as_pytorch_does():
+    torch = _torch()
+    x, w, b = np.ones((2, 3)), np.ones((4, 3), np.float32), np.ones(4, np.float32)
+    with pytest.raises(RuntimeError, match="same dtype"):
+        F.linear(autograd.tensor(x), autograd.tensor(w), autograd.tensor(b))
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.linear(torch.tensor(x), torch.tensor(w), torch.tensor(b))
+    with pytest.raises(RuntimeError, match="bias"):
+        F.linear(autograd.tensor(x.astype(np.float32)), autograd.tensor(w), autograd.tensor(b.astype(np.float64)))

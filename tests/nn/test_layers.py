@@ -316,7 +316,7 @@ def test_train_and_eval_reach_every_layer():
     assert not any(m.training for m in model.modules())
     model.train()
     assert all(m.training for m in model.modules())
-    x = autograd.tensor(np.ones((3, 2)))
+    x = autograd.tensor(np.ones((3, 2), np.float32))
     model.eval()
     np.testing.assert_array_equal(model(x).data, model(x).data)
 
