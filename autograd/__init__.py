@@ -31,7 +31,23 @@ from .creation import (
                        zeros,
                        zeros_like,
 )
-from .dtypes import get_default_dtype, set_default_dtype
+from .dtypes import (  # noqa: F401  (PyTorch's dtype names: public, outside __all__)
+                       bool_,
+                       double,
+                       float16,
+                       float32,
+                       float64,
+                       get_default_dtype,
+                       half,
+                       int8,
+                       int16,
+                       int32,
+                       int64,
+                       long,
+                       set_default_dtype,
+                       short,
+                       uint8,
+)
 from .engine import backward, grad
 from .errors import ShapeError
 from .function import Context, Function, once_differentiable
@@ -207,3 +223,7 @@ __all__ = [
     "t", "tan", "tanh", "tensor", "tensor_split", "topk", "trace", "transpose", "tril", "triu", "trunc",
     "unflatten", "unsqueeze", "var", "var_mean", "viz", "where", "zeros", "zeros_like",
 ]
+
+# PyTorch's dtype names (autograd.float32, autograd.long, ...) are imported above, left out of __all__; the short
+# ones are set last, so that nothing above sees them in place of the builtins (nor ``from autograd import *``)
+float, int, bool = float32, int32, bool_

@@ -117,3 +117,17 @@ def floating(y: np.ndarray, x: np.ndarray) -> np.ndarray:
     """A float op's result ``y`` on ``x``: for an integer or bool ``x``, in the default float dtype (NumPy gives
     float64 or float16, PyTorch the default)."""
     return y if x.dtype.kind in "fc" else y.astype(_default)
+
+
+# PyTorch's dtype names, as NumPy dtypes: ``tensor(x, dtype=autograd.float32)``, ``x.to(autograd.long)``.
+# ``autograd.float``, ``autograd.int`` and ``autograd.bool`` are set in the package, not here, where they would
+# hide the builtins.
+float16 = half = np.dtype(np.float16)
+float32 = np.dtype(np.float32)
+float64 = double = np.dtype(np.float64)
+uint8 = np.dtype(np.uint8)
+int8 = np.dtype(np.int8)
+int16 = short = np.dtype(np.int16)
+int32 = np.dtype(np.int32)
+int64 = long = np.dtype(np.int64)
+bool_ = np.dtype(np.bool_)

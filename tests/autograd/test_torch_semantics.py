@@ -106,6 +106,30 @@ class TestDtypes:
         for a in (np.arange(3, dtype=np.int32), np.ones(2, np.float64), np.ones(2, np.uint8)):
             _same(autograd.tensor(a), torch.tensor(a))
 
+    @pytest.mark.parametrize("name", ["float16", "half", "float32", "float", "float64", "double", "uint8", "int8",
+                                      "int16", "short", "int32", "int", "int64", "long", "bool"])
+    def test_pytorch_dtype_names(self, name: str) -> None:
+        ours, theirs = getattr(autograd, name), getattr(torch, name)
+        _same(autograd.tensor([0, 1, 2], dtype=ours), torch.tensor([0, 1, 2], dtype=theirs))
+        _same(autograd.tensor([0.5, 2.0]).to(ours), torch.tensor([0.5, 2.0]).to(theirs))
+        _same(autograd.zeros(2, dtype=ours), torch.zeros(2, dtype=theirs))
+
+    def test_star_import_keeps_the_builtins(self) -> None:
+        namespace: dict[str, Any] = {}
+        exec("from autograd import *", namespace)
+        assert not {"float", "int", "bool"} & set(namespace)
+
+    def test_a_product_of_mixed_float_dtypes_is_refused_as_in_pytorch(self) -> None:
+        x, layer, theirs = np.ones((2, 3)), nn.Linear(3, 1), torch.nn.Linear(3, 1)  # float64 data, float32 layers
+        with torch.no_grad():
+            theirs.weight.copy_(torch.tensor(layer.weight.data)), theirs.bias.copy_(torch.tensor(layer.bias.data))
+        with pytest.raises(RuntimeError, match=r"float64 and float32.*\.float\(\)"):
+            layer(autograd.tensor(x))
+        with pytest.raises(RuntimeError):
+            theirs(torch.tensor(x))
+        _same(layer(autograd.tensor(x, dtype=autograd.float32)), theirs(torch.tensor(x, dtype=torch.float32)))
+        _same(layer(autograd.tensor(x).float()), theirs(torch.tensor(x).float()))
+
     def test_float_is_float32_whatever_the_default(self) -> None:
         autograd.set_default_dtype(np.float64)
         assert autograd.tensor([1.5]).dtype == np.float64
