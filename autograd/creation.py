@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from .dtypes import as_array, get_default_dtype
+from .errors import ArgumentError
 from .tensor import Tensor
 
 _rng = np.random.default_rng()
@@ -93,8 +94,21 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: Any =
 
 
 def linspace(start: float, end: float, steps: int, dtype: Any = None, requires_grad: bool = False) -> Tensor:
-    """``steps`` evenly spaced values from start to end inclusive."""
-    return _make(np.linspace(start, end, steps, dtype=_dtype(dtype)), requires_grad)
+    """``steps`` evenly spaced values from start to end inclusive, computed as PyTorch does: the first half
+    counted from ``start``, the second from ``end``, in the dtype (integers: ends truncated, steps in float64)."""
+    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
+        raise ArgumentError(f"linspace: number of steps must be a non-negative int, got {steps!r}")
+    out = _dtype(dtype)
+    if out.kind not in "iuf":
+        raise ArgumentError(f"linspace: not implemented for dtype {out}")
+    work = np.dtype(np.float64) if out.kind in "iu" else out
+    first, last = (np.array(v).astype(out).astype(work) for v in (start, end))
+    step = (last - first) / work.type(max(steps - 1, 1))
+    i = np.arange(steps).astype(work)
+    values = np.where(np.arange(steps) < steps // 2, first + step * i, last - step * (work.type(steps - 1) - i))
+    if steps == 1:
+        values = first.reshape(1)
+    return _make(values.astype(out), requires_grad)
 
 
 def eye(n: int, m: int | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:

@@ -8,3 +8,15 @@ class ShapeError(RuntimeError, ValueError):
     >>> issubclass(autograd.ShapeError, RuntimeError) and issubclass(autograd.ShapeError, ValueError)
     True
     """
+
+
+class ArgumentError(RuntimeError, ValueError):
+    """An argument an op cannot take (a repeated dim, an unknown mode, no bound to clamp to): a ``RuntimeError`` as
+    PyTorch raises, and a ``ValueError`` for NumPy habits.
+
+    >>> import autograd
+    >>> autograd.tensor([1.0, 2.0]).flip((0, 0))
+    Traceback (most recent call last):
+    ...
+    autograd.errors.ArgumentError: dim 0 appears multiple times in the list of dims (0, 0)
+    """

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .dtypes import as_array, check_differentiable, to_arguments
-from .errors import ShapeError
+from .errors import ArgumentError, ShapeError
 from .grad_mode import clock, no_grad, state
 
 if TYPE_CHECKING:
@@ -104,7 +104,7 @@ class Tensor:
         if value is not None and not isinstance(value, Tensor):
             value = Tensor._constant(np.asarray(value))
         if value is not None and value.shape != self.shape:
-            raise ValueError(f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}")
+            raise ShapeError(f"assigned grad has shape {value.shape}, but the tensor has shape {self.shape}")
         self._grad = value
 
     @property
@@ -193,7 +193,7 @@ class Tensor:
 
     def item(self) -> float | int | bool:
         if self.data.size != 1:
-            raise ValueError(f"only one-element tensors can be converted to a Python scalar, got shape {self.shape}")
+            raise ArgumentError(f"only one-element tensors can be converted to a Python scalar, got shape {self.shape}")
         return self.data.item()
 
     def tolist(self) -> Any:
@@ -468,8 +468,9 @@ class Tensor:
     def mul(self, other: Any) -> Tensor:
         return ops.mul(self, other)
 
-    def div(self, other: Any) -> Tensor:
-        return ops.div(self, other)
+    def div(self, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+        """self / other; ``rounding_mode='trunc'`` or ``'floor'`` rounds the quotient, as ``autograd.div``."""
+        return ops.div(self, other, rounding_mode=rounding_mode)
 
     def neg(self) -> Tensor:
         return ops.neg(self)
@@ -898,6 +899,317 @@ class Tensor:
     def logcumsumexp(self, dim: int | None = None, *, axis: int | None = None) -> Tensor:
         return ops.logcumsumexp(self, dim, axis=axis)
 
+    # ------------------------------------------------------------------ comparisons and bitwise ops as methods
+    def eq(self, other: Any) -> Tensor:
+        return ops.eq(self, other)
+
+    def ne(self, other: Any) -> Tensor:
+        return ops.ne(self, other)
+
+    def lt(self, other: Any) -> Tensor:
+        return ops.lt(self, other)
+
+    def le(self, other: Any) -> Tensor:
+        return ops.le(self, other)
+
+    def gt(self, other: Any) -> Tensor:
+        return ops.gt(self, other)
+
+    def ge(self, other: Any) -> Tensor:
+        return ops.ge(self, other)
+
+    greater = gt
+    greater_equal = ge
+    less = lt
+    less_equal = le
+    not_equal = ne
+
+    def equal(self, other: Any) -> bool:
+        """Whether ``other`` has the same shape and the same values (a Python bool)."""
+        return ops.equal(self, other)
+
+    def __and__(self, other: Any) -> Tensor:
+        return ops.bitwise_and(self, other)
+
+    def __rand__(self, other: Any) -> Tensor:
+        return ops.bitwise_and(other, self)
+
+    def __or__(self, other: Any) -> Tensor:
+        return ops.bitwise_or(self, other)
+
+    def __ror__(self, other: Any) -> Tensor:
+        return ops.bitwise_or(other, self)
+
+    def __xor__(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(self, other)
+
+    def __rxor__(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(other, self)
+
+    def __lshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_left_shift(self, other)
+
+    def __rlshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_left_shift(other, self)
+
+    def __rshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_right_shift(self, other)
+
+    def __rrshift__(self, other: Any) -> Tensor:
+        return ops.bitwise_right_shift(other, self)
+
+    def bitwise_and(self, other: Any) -> Tensor:
+        return ops.bitwise_and(self, other)
+
+    def bitwise_or(self, other: Any) -> Tensor:
+        return ops.bitwise_or(self, other)
+
+    def bitwise_xor(self, other: Any) -> Tensor:
+        return ops.bitwise_xor(self, other)
+
+    def bitwise_left_shift(self, other: Any) -> Tensor:
+        return ops.bitwise_left_shift(self, other)
+
+    def bitwise_right_shift(self, other: Any) -> Tensor:
+        return ops.bitwise_right_shift(self, other)
+
+    def signbit(self) -> Tensor:
+        return ops.signbit(self)
+
+    def isposinf(self) -> Tensor:
+        return ops.isposinf(self)
+
+    def isneginf(self) -> Tensor:
+        return ops.isneginf(self)
+
+    def heaviside(self, values: Any) -> Tensor:
+        return ops.heaviside(self, values)
+
+    def count_nonzero(self, dim: Axis = None) -> Tensor:
+        return ops.count_nonzero(self, dim)
+
+    # ------------------------------------------------------------------ PyTorch's other names, and more maths
+    multiply = mul
+    divide = div
+    subtract = sub
+    negative = neg
+    absolute = abs
+    fix = trunc
+    sgn = sign
+    arcsin = asin
+    arccos = acos
+    arctan = atan
+    arctan2 = atan2
+    arcsinh = asinh
+    arccosh = acosh
+    arctanh = atanh
+
+    def true_divide(self, other: Any) -> Tensor:
+        return ops.div(self, other)
+
+    def positive(self) -> Tensor:
+        return self
+
+    def reciprocal(self) -> Tensor:
+        return ops.reciprocal(self)
+
+    def xlogy(self, other: Any) -> Tensor:
+        return ops.xlogy(self, other)
+
+    def logit(self, eps: float | None = None) -> Tensor:
+        return ops.logit(self, eps)
+
+    def sinc(self) -> Tensor:
+        return ops.sinc(self)
+
+    def erfc(self) -> Tensor:
+        return ops.erfc(self)
+
+    def deg2rad(self) -> Tensor:
+        return ops.deg2rad(self)
+
+    def rad2deg(self) -> Tensor:
+        return ops.rad2deg(self)
+
+    def fmax(self, other: Any) -> Tensor:
+        return ops.fmax(self, other)
+
+    def fmin(self, other: Any) -> Tensor:
+        return ops.fmin(self, other)
+
+    def nan_to_num(self, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+        return ops.nan_to_num(self, nan, posinf, neginf)
+
+    def logaddexp2(self, other: Any) -> Tensor:
+        return ops.logaddexp2(self, other)
+
+    def float_power(self, exponent: Any) -> Tensor:
+        return ops.float_power(self, exponent)
+
+    def addcmul(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        return ops.addcmul(self, tensor1, tensor2, value=value)
+
+    def addcdiv(self, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+        return ops.addcdiv(self, tensor1, tensor2, value=value)
+
+    def nansum(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None,
+               dtype: Any = None) -> Tensor:
+        return ops.nansum(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
+
+    def nanmean(self, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None, keepdim: bool | None = None,
+                dtype: Any = None) -> Tensor:
+        return ops.nanmean(self, axis, keepdims, dim=dim, keepdim=keepdim, dtype=dtype)
+
+    def aminmax(self, *, dim: int | None = None, keepdim: bool = False) -> Any:
+        return ops.aminmax(self, dim=dim, keepdim=keepdim)
+
+    def mv(self, vec: Any) -> Tensor:
+        return ops.mv(self, vec)
+
+    def inner(self, other: Any) -> Tensor:
+        return ops.inner(self, other)
+
+    def vdot(self, other: Any) -> Tensor:
+        return ops.vdot(self, other)
+
+    def addmm(self, mat1: Any, mat2: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+        return ops.addmm(self, mat1, mat2, beta=beta, alpha=alpha)
+
+    def kron(self, other: Any) -> Tensor:
+        return ops.kron(self, other)
+
+    # ------------------------------------------------------------------ more shape methods
+    def movedim(self, source: Any, destination: Any) -> Tensor:
+        return ops.movedim(self, source, destination)
+
+    moveaxis = movedim
+
+    def swapaxes(self, axis0: int, axis1: int) -> Tensor:
+        return ops.swapaxes(self, axis0, axis1)
+
+    swapdims = swapaxes
+
+    def narrow(self, dim: int, start: int, length: int) -> Tensor:
+        return ops.narrow(self, dim, start, length)
+
+    def select(self, dim: int, index: int) -> Tensor:
+        return ops.select(self, dim, index)
+
+    def unbind(self, dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.unbind(self, dim)
+
+    def tile(self, *dims: Any) -> Tensor:
+        return ops.tile(self, *dims)
+
+    def fliplr(self) -> Tensor:
+        return ops.fliplr(self)
+
+    def flipud(self) -> Tensor:
+        return ops.flipud(self)
+
+    def rot90(self, k: int = 1, dims: Any = (0, 1)) -> Tensor:
+        return ops.rot90(self, k, dims)
+
+    def unfold(self, dimension: int, size: int, step: int) -> Tensor:
+        return ops.unfold(self, dimension, size, step)
+
+    def take(self, index: Any) -> Tensor:
+        return ops.take(self, index)
+
+    def take_along_dim(self, indices: Any, dim: int | None = None) -> Tensor:
+        return ops.take_along_dim(self, indices, dim)
+
+    def diff(self, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = None) -> Tensor:
+        return ops.diff(self, n, dim, prepend, append)
+
+    def diagflat(self, offset: int = 0) -> Tensor:
+        return ops.diagflat(self, offset)
+
+    def ravel(self) -> Tensor:
+        return ops.reshape(self, (-1,))
+
+    def split_with_sizes(self, split_sizes: Any, dim: int = 0) -> tuple[Tensor, ...]:
+        return ops.split(self, list(split_sizes), dim)
+
+    def expand_as(self, other: Tensor) -> Tensor:
+        return ops.expand(self, other.shape)
+
+    def reshape_as(self, other: Tensor) -> Tensor:
+        return ops.reshape(self, other.shape)
+
+    view_as = reshape_as
+
+    def type_as(self, other: Tensor) -> Tensor:
+        return self.to(other.dtype)
+
+    # ------------------------------------------------------------------ what PyTorch code asks of a tensor
+    def is_floating_point(self) -> bool:
+        return self.data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return self.data.dtype.kind == "c"
+
+    def is_signed(self) -> bool:
+        return self.data.dtype.kind in "ifc"
+
+    def ndimension(self) -> int:
+        return self.data.ndim
+
+    def nelement(self) -> int:
+        return self.data.size
+
+    def element_size(self) -> int:
+        """Bytes per element."""
+        return self.data.itemsize
+
+    @property
+    def itemsize(self) -> int:
+        return self.data.itemsize
+
+    @property
+    def nbytes(self) -> int:
+        return self.data.nbytes
+
+    def is_contiguous(self, memory_format: Any = None) -> bool:
+        """True: a Tensor is read as one row-major block (``contiguous()`` returns it as it is)."""
+        return True
+
+    def cpu(self) -> Tensor:
+        return self
+
+    @property
+    def device(self) -> str:
+        """Always ``"cpu"``: the data is a NumPy array."""
+        return "cpu"
+
+    @property
+    def is_cpu(self) -> bool:
+        return True
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    def new_zeros(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """Zeros of ``size`` in this tensor's dtype (unless given)."""
+        return _new(np.zeros, size, dtype or self.dtype, requires_grad)
+
+    def new_ones(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        return _new(np.ones, size, dtype or self.dtype, requires_grad)
+
+    def new_empty(self, *size: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        return _new(np.zeros, size, dtype or self.dtype, requires_grad)
+
+    def new_full(self, size: Any, fill_value: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        t = _new(np.empty, (size,), dtype or self.dtype, False)
+        t.data[...] = fill_value
+        return t.requires_grad_(True) if requires_grad else t
+
+    def new_tensor(self, data: Any, *, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+        """A new leaf from ``data``, in this tensor's dtype (unless given)."""
+        return Tensor(np.array(data.data if isinstance(data, Tensor) else data), requires_grad=requires_grad,
+                      dtype=dtype or self.dtype)
+
 
 _FIELDS = ("data", "grad_fn", "requires_grad")  # read directly by the compiled engine
 _checked_subclasses: set[type] = set()
@@ -915,6 +1227,12 @@ def _check_subclass(cls: type) -> None:
     _checked_subclasses.add(cls)
 
 
+def _new(make: Any, size: tuple[Any, ...], dtype: Any, requires_grad: bool) -> Tensor:
+    shape = tuple(size[0]) if len(size) == 1 and isinstance(size[0], tuple | list) else tuple(size)
+    t = Tensor._constant(make(shape, dtype=np.dtype(dtype)))
+    return t.requires_grad_(True) if requires_grad else t
+
+
 def _rebuild(cls: type[Tensor], data: np.ndarray, requires_grad: bool) -> Tensor:
     return cls(data, requires_grad=requires_grad)
 
@@ -927,7 +1245,8 @@ def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
 # ndarray ⊕ Tensor: the ufuncs NumPy hands to Tensor.__array_ufunc__, and the ops that do them
 _UFUNC_OPS = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "div", "power": "pow",
               "matmul": "matmul", "equal": "eq", "not_equal": "ne", "less": "lt", "less_equal": "le",
-              "greater": "gt", "greater_equal": "ge"}
+              "greater": "gt", "greater_equal": "ge", "bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or",
+              "bitwise_xor": "bitwise_xor", "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift"}
 
 from . import ops  # noqa: E402  (ops import Tensor)
 from .function import _NO_ATTRS, _apply  # noqa: E402  (function.py imports Tensor)

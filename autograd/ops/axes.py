@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import ArgumentError
+
 Axis = int | tuple[int, ...] | None
 
 
@@ -26,7 +28,8 @@ def normalize_axis(axis: Axis, ndim: int) -> tuple[int, ...]:
             raise np.exceptions.AxisError(f"axis {a} is out of bounds for a tensor of dimension {ndim}")
         out.append(int(a) % ndim)
     if len(set(out)) != len(out):
-        raise ValueError(f"repeated axis in {axis}")
+        repeated = next(a for a in out if out.count(a) > 1)
+        raise ArgumentError(f"dim {repeated} appears multiple times in the list of dims {axis}")
     return tuple(sorted(out))
 
 

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import floating, promoted, result_type
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..function import Context, Function
 from ..scratch import unshared
 from ..tensor import Tensor
@@ -41,9 +41,9 @@ class Add(Function):
         return grad, grad
 
 
-def add(a: Any, b: Any) -> Tensor:
-    """a + b, broadcasting."""
-    return Add.apply(a, b)
+def add(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """a + alpha·b, broadcasting."""
+    return Add.apply(a, b if alpha == 1 else alpha * _tensor(b))
 
 
 class Sub(Function):
@@ -74,9 +74,9 @@ _BOOL_SUB = ("subtraction, the `-` operator, with a bool tensor is not supported
              "the `~` operator or logical_not()")
 
 
-def sub(a: Any, b: Any) -> Tensor:
-    """a − b, broadcasting."""
-    return Sub.apply(a, b)
+def sub(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:
+    """a − alpha·b, broadcasting."""
+    return Sub.apply(a, b if alpha == 1 else alpha * _tensor(b))
 
 
 class Mul(Function):
@@ -157,6 +157,8 @@ class PowScalar(Function):
     def forward(ctx: Context, x: np.ndarray, p: float) -> np.ndarray:
         ctx.save_for_backward(x)
         ctx.p = p
+        if p < 0 and x.dtype.kind in "iub" and isinstance(p, int):
+            raise ArgumentError("Integers to negative integer powers are not allowed.")  # PyTorch's words
         y = x**p
         return y if y.dtype is x.dtype else promoted(y, x, x)
 
@@ -179,7 +181,7 @@ class Pow(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
-            y = a**b
+            y = a**b if a.dtype.kind not in "iub" or np.result_type(a, b).kind not in "iub" else _integer_power(a, b)
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         if y.dtype is not a.dtype or a.dtype is not getattr(b, "dtype", a.dtype):
@@ -207,6 +209,17 @@ class Pow(Function):
                 safe = Where.apply_in_backward(one, base, cond=flat)
                 grad_b = Where.apply_in_backward(zero, grad * y * Log.apply_in_backward(safe), cond=flat)
         return grad_a, grad_b
+
+
+def _integer_power(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """aᵇ on integers as PyTorch's: for b < 0, 1 at a = 1, ±1 at a = −1 (by b's parity), else 0 (NumPy refuses)."""
+    b = np.asarray(b)
+    if not (b < 0).any():
+        return a**b
+    y = a ** np.maximum(b, 0)
+    odd = (b % 2) != 0
+    negative = np.where(a == 1, 1, np.where(a == -1, np.where(odd, -1, 1), 0)).astype(y.dtype)
+    return np.where(b < 0, negative, y)
 
 
 def pow(x: Any, exponent: Any) -> Tensor:
@@ -586,7 +599,7 @@ class Clip(Function):
 def clip(x: Any, min: Any = None, max: Any = None) -> Tensor:
     """Clamp to [min, max]; either bound may be None. Gradient 1 inside (bounds included), 0 outside."""
     if min is None and max is None:
-        raise ValueError("clip needs at least one of min and max")
+        raise ArgumentError("clip needs at least one of min and max")
     lo = min.data if isinstance(min, Tensor) else min
     hi = max.data if isinstance(max, Tensor) else max
     return Clip.apply(x, lo=lo, hi=hi)

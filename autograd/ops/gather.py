@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .axes import normalize_axis
@@ -251,7 +251,7 @@ def scatter(x: Any, dim: int | None = None, index: Any = None, src: Any = None, 
     if reduce is None:
         return _scatter(Scatter, "scatter", x, dim, axis, index, src)
     if reduce not in ("add", "multiply"):
-        raise ValueError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
+        raise ArgumentError(f"scatter: reduce must be 'add' or 'multiply', got {reduce!r}")
     return _scatter(ScatterWithReduce, "scatter", x, dim, axis, index, src, reduce=reduce)
 
 
@@ -263,7 +263,7 @@ def scatter_reduce(x: Any, dim: int | None = None, index: Any = None, src: Any =
     if src is None or reduce is None:
         raise TypeError("scatter_reduce() needs both src and reduce")
     if reduce not in _REDUCE_UFUNCS:
-        raise ValueError(f"scatter_reduce: reduce must be one of 'sum', 'mean', 'amax', 'amin', got {reduce!r}"
+        raise ArgumentError(f"scatter_reduce: reduce must be one of 'sum', 'mean', 'amax', 'amin', got {reduce!r}"
                          + (" ('prod' is not supported)" if reduce == "prod" else ""))
     return _scatter(ScatterReduce, "scatter_reduce", x, dim, axis, index, _tensor(src), reduce=reduce,
                     include_self=bool(include_self))

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
@@ -127,6 +127,55 @@ def bmm(a: Any, b: Any) -> Tensor:
     return MatMul.apply(a, b)
 
 
+def mv(a: Any, v: Any) -> Tensor:
+    """Product of a matrix and a vector."""
+    a, v = _tensor(a), _tensor(v)
+    if a.ndim != 2 or v.ndim != 1:
+        raise ShapeError(f"mv: expected a matrix and a vector, got shapes {a.shape} and {v.shape}")
+    _same_dtype("mv", a, v)
+    if a.shape[1] != v.shape[0]:
+        raise ShapeError(f"mv: size mismatch, got input ({a.shape[0]}x{a.shape[1]}) and vec ({v.shape[0]})")
+    return matmul(a, v)
+
+
+def vdot(a: Any, b: Any) -> Tensor:
+    """Inner product of two 1-d tensors (``dot``: these tensors are real)."""
+    return dot(a, b)
+
+
+def inner(a: Any, b: Any) -> Tensor:
+    """Sum of products over the last dims of ``a`` and ``b``: shape ``a.shape[:-1] + b.shape[:-1]``."""
+    a, b = _tensor(a), _tensor(b)
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    if a.shape[-1] != b.shape[-1]:
+        raise ShapeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                         f"{a.shape} and {b.shape}")
+    _same_dtype("inner", a, b)
+    k = a.shape[-1]
+    return reshape(MatMul.apply(reshape(a, (-1, k)), transpose(reshape(b, (-1, k)))), a.shape[:-1] + b.shape[:-1])
+
+
+def addmm(x: Any, a: Any, b: Any, *, beta: float = 1, alpha: float = 1) -> Tensor:
+    """beta·x + alpha·(a @ b) for matrices a and b, ``x`` broadcast to the product (ignored when beta = 0)."""
+    product = mm(a, b)
+    if alpha != 1:
+        product = product * alpha
+    if beta == 0:
+        return product
+    return product + (_tensor(x) if beta == 1 else _tensor(x) * beta)
+
+
+def kron(a: Any, b: Any) -> Tensor:
+    """The Kronecker product: every element of ``a`` times the whole of ``b``, as blocks."""
+    a, b = _tensor(a), _tensor(b)
+    n = max(a.ndim, b.ndim)
+    sa, sb = (1,) * (n - a.ndim) + a.shape, (1,) * (n - b.ndim) + b.shape
+    spread_a = reshape(a, tuple(v for d in sa for v in (d, 1)))
+    spread_b = reshape(b, tuple(v for d in sb for v in (1, d)))
+    return reshape(spread_a * spread_b, tuple(x * y for x, y in zip(sa, sb, strict=True)))
+
+
 def t(x: Any) -> Tensor:
     """Transpose of a matrix; a 0-d or 1-d tensor is returned as it is (PyTorch's ``t``)."""
     x = _tensor(x)
@@ -141,7 +190,7 @@ def _explicit(equation: str, shapes: list[tuple[int, ...]]) -> tuple[list[str], 
     lhs, arrow, rhs = equation.partition("->")
     terms = lhs.split(",")
     if len(terms) != len(shapes):
-        raise ValueError(f"einsum: the equation has {len(terms)} operands but {len(shapes)} were given")
+        raise ArgumentError(f"einsum: the equation has {len(terms)} operands but {len(shapes)} were given")
     free = iter(sorted(set(string.ascii_letters) - set(equation), reverse=True))
     n_dots = max([len(s) - len(t.replace("...", "")) for t, s in zip(terms, shapes, strict=True)
                            if "..." in t], default=0)
@@ -325,7 +374,7 @@ def norm(x: Any, p: float | str | None = "fro", dim: int | tuple[int, ...] | Non
         if p == "nuc":
             return _nuclear(x, axis if dim is None else dim, keepdim if keepdims is None else keepdims)
         if p != "fro":
-            raise ValueError(f"norm: p={p!r} is not supported; use p='fro', 'nuc' or a number")
+            raise ArgumentError(f"norm: p={p!r} is not supported; use p='fro', 'nuc' or a number")
         p = 2.0
     axes = normalize_axis(axis if dim is None else dim, x.ndim)
     return Norm.apply(x, p=2.0 if p is None else float(p), axes=axes, keepdims=keepdim if keepdims is None else keepdims)
@@ -337,5 +386,5 @@ def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
     if x1.ndim < 2 or x2.ndim < 2 or x1.shape[-1] != x2.shape[-1]:
         raise ShapeError(f"cdist: expected (..., P, M) and (..., R, M) tensors, got shapes {x1.shape} and {x2.shape}")
     if p < 0:
-        raise ValueError(f"cdist only supports non-negative p values, got {p}")
+        raise ArgumentError(f"cdist only supports non-negative p values, got {p}")
     return norm(unsqueeze(x1, -2) - unsqueeze(x2, -3), p, dim=-1)

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from ..dtypes import result_type
+from ..errors import ArgumentError
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import _data, _tensor
@@ -98,3 +100,70 @@ def nonzero(x: Any, *, as_tuple: bool = False) -> Tensor | tuple[Tensor, ...]:
     if a.ndim == 0:
         return Tensor._constant(np.zeros((len(found[0]), 0), dtype=np.int64))
     return Tensor._constant(np.stack(found, axis=1).astype(np.int64))
+
+
+def _bitwise(ufunc: np.ufunc, name: str, a: Any, b: Any) -> Tensor:
+    """An integer or bool op on two operands, in PyTorch's result dtype (a Python int takes the tensor's)."""
+    if not isinstance(a, Tensor):
+        a = Tensor._lift(a, b.dtype if isinstance(b, Tensor) else None)
+    if not isinstance(b, Tensor):
+        b = Tensor._lift(b, a.dtype)
+    x, y = a.data, b.data
+    if x.dtype.kind not in "biu" or y.dtype.kind not in "biu":
+        raise ArgumentError(f"{name} is only implemented on integer and bool tensors, got {x.dtype} and {y.dtype}")
+    return Tensor._constant(np.asarray(ufunc(x, y)).astype(result_type(x, y), copy=False))
+
+
+def bitwise_and(a: Any, b: Any) -> Tensor:
+    """``a & b`` on integer or bool tensors, broadcasting."""
+    return _bitwise(np.bitwise_and, "bitwise_and", a, b)
+
+
+def bitwise_or(a: Any, b: Any) -> Tensor:
+    """``a | b`` on integer or bool tensors, broadcasting."""
+    return _bitwise(np.bitwise_or, "bitwise_or", a, b)
+
+
+def bitwise_xor(a: Any, b: Any) -> Tensor:
+    """``a ^ b`` on integer or bool tensors, broadcasting."""
+    return _bitwise(np.bitwise_xor, "bitwise_xor", a, b)
+
+
+def bitwise_left_shift(a: Any, b: Any) -> Tensor:
+    """``a << b`` on integer tensors, broadcasting (bits shifted out are lost, as in C)."""
+    return _bitwise(np.left_shift, "bitwise_left_shift", a, b)
+
+
+def bitwise_right_shift(a: Any, b: Any) -> Tensor:
+    """``a >> b`` on integer tensors, broadcasting (arithmetic shift: the sign is kept)."""
+    return _bitwise(np.right_shift, "bitwise_right_shift", a, b)
+
+
+def signbit(x: Any) -> Tensor:
+    """Whether the sign bit is set (true for −0.0 and negative values); a bool tensor."""
+    return _bool(np.signbit(_data(x)))
+
+
+def isposinf(x: Any) -> Tensor:
+    """Elementwise test for +inf; a bool tensor."""
+    return _bool(np.isposinf(_data(x)))
+
+
+def isneginf(x: Any) -> Tensor:
+    """Elementwise test for −inf; a bool tensor."""
+    return _bool(np.isneginf(_data(x)))
+
+
+def heaviside(x: Any, values: Any) -> Tensor:
+    """The step function: 1 where x > 0, ``values`` where x = 0, else 0 (NaN too; no gradient, as PyTorch)."""
+    x, values = _tensor(x), _tensor(values)
+    if x.dtype != values.dtype:
+        raise ArgumentError(f"heaviside is not yet implemented for tensors with different dtypes ({x.dtype} and "
+                            f"{values.dtype})")
+    return Tensor._constant(np.asarray(np.where(x.data == 0, values.data, x.data > 0)).astype(x.dtype, copy=False))
+
+
+def equal(a: Any, b: Any) -> bool:
+    """Whether ``a`` and ``b`` have the same shape and the same values; a Python bool."""
+    x, y = _data(_tensor(a)), _data(_tensor(b))
+    return x.shape == y.shape and bool(np.array_equal(x, y))

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from ..dtypes import float_operands
+from ..dtypes import float_operands, floating
 from ..function import Context, Function
 from ..tensor import Tensor
-from .elementwise import Sigmoid, Sqrt, _data, _tensor, clip, pow, where
+from .elementwise import Exp, Log, Sigmoid, Sqrt, Where, _data, _tensor, cast, clip, log, log1p, pow, sin, where
 
 LN2, LN10 = float(np.log(2.0)), float(np.log(10.0))
 
@@ -385,3 +388,137 @@ def clamp_min(x: Any, min: Any) -> Tensor:
 def clamp_max(x: Any, max: Any) -> Tensor:
     """min(x, max), elementwise; gradient 1 where x ≤ max."""
     return clip(x, max=max)
+
+
+def reciprocal(x: Any) -> Tensor:
+    """1/x, elementwise (an integer tensor gives the default float)."""
+    return 1.0 / _tensor(x)
+
+
+class Xlogy(Function):
+    """y = x·ln b, 0 where x = 0 (unless b is NaN);  ∂y/∂x = ln b (0 where x = 0 and b ≤ 0), ∂y/∂b = x/b, as PyTorch"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, b: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x, b)
+        x, b = float_operands(x, b)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return np.where((x == 0) & ~np.isnan(b), np.zeros((), x.dtype), x * np.log(b))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> tuple[Tensor, Tensor]:
+        x, b = ctx.saved_tensors
+        dead = (_data(x) == 0) & (_data(b) <= 0)
+        zero, one = np.zeros((), dtype=_data(grad).dtype), np.ones((), dtype=_data(grad).dtype)
+        ln_b = Log.apply_in_backward(Where.apply_in_backward(one, b, cond=dead))  # the double-where: no ln 0
+        return Where.apply_in_backward(zero, grad * ln_b, cond=dead), grad * x / b
+
+
+def xlogy(x: Any, y: Any) -> Tensor:
+    """x·ln y, taken as 0 where x = 0 (unless y is NaN), broadcasting."""
+    return Xlogy.apply(x, y)
+
+
+def logit(x: Any, eps: float | None = None) -> Tensor:
+    """ln(x/(1 − x)), the inverse of the sigmoid; with ``eps``, x is first clamped to [eps, 1 − eps]."""
+    x = _tensor(x)
+    z = x if eps is None else clip(x, eps, 1 - eps)
+    return log(z) - log1p(-z)
+
+
+def sinc(x: Any) -> Tensor:
+    """sin(πx)/(πx), 1 at x = 0 (where its gradient is 0)."""
+    x = _tensor(x)
+    zero = np.asarray(x.data == 0)
+    px = math.pi * where(zero, 1.0, x)
+    return where(zero, 1.0, sin(px) / px)
+
+
+class Erfc(Function):
+    """y = erfc x = 1 − erf x, computed directly (no cancellation for large x);  ∂y/∂x = −(2/√π)·e^(−x²)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(x)
+        y = _erfc_float64()(x.astype(np.float64, copy=False))
+        return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else floating(y, x)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (x,) = ctx.saved_tensors
+        return grad * (-2 / math.sqrt(math.pi)) * Exp.apply_in_backward(-(x * x))
+
+
+@functools.cache
+def _erfc_float64() -> Callable[[np.ndarray], np.ndarray]:
+    """SciPy's erfc when it is installed, else ``math.erfc`` element by element (imported on first use)."""
+    try:
+        from scipy.special import erfc
+    except ImportError:
+        return np.vectorize(math.erfc, otypes=[np.float64])
+    return erfc
+
+
+def erfc(x: Any) -> Tensor:
+    """The complementary error function 1 − erf x, elementwise, exact to float64 precision also where it is tiny."""
+    return Erfc.apply(x)
+
+
+def deg2rad(x: Any) -> Tensor:
+    """Degrees to radians (an integer tensor gives the default float)."""
+    return _tensor(x) * (math.pi / 180)
+
+
+def rad2deg(x: Any) -> Tensor:
+    """Radians to degrees (an integer tensor gives the default float)."""
+    return _tensor(x) * (180 / math.pi)
+
+
+def fmax(a: Any, b: Any) -> Tensor:
+    """The larger of a and b, ignoring a NaN on one side; a tie gives its gradient to ``a``, as PyTorch."""
+    a, b = _tensor(a), _tensor(b)
+    return where((a.data >= b.data) | np.isnan(b.data), a, b)
+
+
+def fmin(a: Any, b: Any) -> Tensor:
+    """The smaller of a and b, ignoring a NaN on one side; a tie gives its gradient to ``a``, as PyTorch."""
+    a, b = _tensor(a), _tensor(b)
+    return where((a.data <= b.data) | np.isnan(b.data), a, b)
+
+
+def nan_to_num(x: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> Tensor:
+    """NaN, +inf and −inf replaced (by 0 and the dtype's largest and lowest finite values unless given);
+    the gradient passes where x is finite and is 0 where it was replaced."""
+    x = _tensor(x)
+    if x.dtype.kind != "f":
+        return x[...]
+    info = np.finfo(x.dtype)
+    a = x.data
+    fill = np.where(np.isnan(a), nan, np.where(a > 0, info.max if posinf is None else posinf,
+                                                   info.min if neginf is None else neginf)).astype(x.dtype)
+    return where(np.isfinite(a), x, fill)
+
+
+def logaddexp2(a: Any, b: Any) -> Tensor:
+    """log₂(2ᵃ + 2ᵇ), stable for large inputs, broadcasting."""
+    return logaddexp(_tensor(a) * LN2, _tensor(b) * LN2) * (1 / LN2)
+
+
+def float_power(x: Any, exponent: Any) -> Tensor:
+    """x ** exponent computed in float64, whatever the inputs' dtypes (gradients return in theirs)."""
+    x = cast(_tensor(x), np.float64)
+    return pow(x, cast(exponent, np.float64) if isinstance(exponent, Tensor) else float(exponent))
+
+
+def addcmul(x: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+    """x + value·tensor1·tensor2, broadcasting."""
+    return _tensor(x) + value * (_tensor(tensor1) * tensor2)
+
+
+def addcdiv(x: Any, tensor1: Any, tensor2: Any, *, value: float = 1) -> Tensor:
+    """x + value·tensor1/tensor2, broadcasting."""
+    return _tensor(x) + value * (_tensor(tensor1) / tensor2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import warnings
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -254,7 +256,13 @@ def var(x: Any, axis: Axis = None, unbiased: bool | None = None, keepdims: bool 
     axes = normalize_axis(axis, x.ndim)
     n = int(np.prod([x.shape[a] for a in axes])) - _correction(unbiased, correction, ddof)
     d = x - mean(x, axes, keepdims=True)
-    return sum(d * d, axes, keepdims) * (1.0 / n if n > 0 else float("nan"))
+    if n > 0:
+        return sum(d * d, axes, keepdims) * (1.0 / n)
+    # no degrees of freedom left: PyTorch divides by max(0, N − correction) = 0: inf, or NaN on a constant slice
+    warnings.warn("var(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor "
+                  "(input numel divided by output numel).", UserWarning, stacklevel=2)
+    with np.errstate(invalid="ignore"):
+        return sum(d * d, axes, keepdims) * math.inf
 
 
 class Std(Function):
@@ -312,3 +320,65 @@ def argmin(x: Any, axis: int | None = None, keepdims: bool = False, *, dim: int 
     """Index of the smallest value (an int tensor; not differentiable)."""
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     return Tensor._constant(np.asarray(np.argmin(_tensor(x).data, axis=axis, keepdims=keepdims)))
+
+
+class NanToZero(Function):
+    """y = x with NaN taken as 0;  ∂y/∂x = 1 where x is not NaN, else 0, multiplied in (an inf gradient there
+    gives NaN, as PyTorch's)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
+        keep = ~np.isnan(x)
+        ctx.save_for_backward(keep.astype(x.dtype))
+        return np.where(keep, x, np.zeros((), x.dtype))
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (keep,) = ctx.saved_tensors
+        with np.errstate(invalid="ignore"):
+            return grad * keep
+
+
+def nansum(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+           keepdim: bool | None = None, dtype: Any = None) -> Tensor:
+    """Sum over ``axis`` with NaNs counted as zero (their gradient is 0)."""
+    x = _tensor(x) if dtype is None else cast(x, dtype)
+    return sum(NanToZero.apply(x) if x.dtype.kind == "f" else x, axis, keepdims, dim=dim, keepdim=keepdim)
+
+
+def nanmean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
+            keepdim: bool | None = None, dtype: Any = None) -> Tensor:
+    """Mean over ``axis`` of the elements that are not NaN (NaN where there are none)."""
+    x = _tensor(x) if dtype is None else cast(x, dtype)
+    if x.dtype.kind != "f":
+        raise RuntimeError(f"nanmean(): expected input to have floating point dtype but got {x.dtype}")
+    axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
+    axes = normalize_axis(axis, x.ndim)
+    count = np.sum(~np.isnan(x.data), axis=axes, keepdims=keepdims).astype(x.dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return nansum(x, axes, keepdims) / count
+
+
+def count_nonzero(x: Any, dim: Axis = None, *, axis: Axis = None) -> Tensor:
+    """The number of nonzero elements over ``dim`` (all by default); an int64 tensor."""
+    a = _tensor(x).data
+    axes = normalize_axis(dim if dim is not None else axis, a.ndim)
+    return Tensor._constant(np.asarray(np.count_nonzero(a, axis=axes), dtype=np.int64))
+
+
+class MinMax(NamedTuple):
+    """``aminmax``'s result: ``min`` and ``max``, as PyTorch's named tuple."""
+
+    min: Tensor
+    max: Tensor
+
+
+def aminmax(x: Any, *, dim: int | None = None, keepdim: bool = False) -> MinMax:
+    """The smallest and largest values over ``dim`` (all by default), as ``(min, max)``."""
+    x = _tensor(x)
+    if x.data.size == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity")
+    return MinMax(amin(x, dim, keepdim), amax(x, dim, keepdim))

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import promoted
+from ..errors import ArgumentError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .elementwise import Div, _data, _tensor
@@ -124,7 +125,7 @@ def div(a: Any, b: Any, *, rounding_mode: str | None = None) -> Tensor:
         return FloorDivide.apply(a, b)
     if rounding_mode == "trunc":
         return TruncDivide.apply(a, b)
-    raise ValueError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor', got {rounding_mode!r}")
+    raise ArgumentError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor', got {rounding_mode!r}")
 
 
 def floor_divide(a: Any, b: Any) -> Tensor:

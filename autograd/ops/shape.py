@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .axes import dim_or_axis, normalize_axis
@@ -206,7 +206,7 @@ def concatenate(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None
     """Join tensors along an existing axis (``torch.cat``)."""
     xs = [_tensor(t) for t in tensors]
     if not xs:
-        raise ValueError("concatenate needs at least one tensor")
+        raise ArgumentError("concatenate needs at least one tensor")
     axis = normalize_axis(dim if dim is not None else axis, xs[0].ndim)[0]
     for x in xs[1:]:
         if x.ndim != xs[0].ndim or any(s != t for i, (s, t) in enumerate(zip(x.shape, xs[0].shape)) if i != axis):
@@ -221,7 +221,7 @@ def stack(tensors: Sequence[Any], axis: int = 0, *, dim: int | None = None) -> T
     """Join same-shaped tensors along a new axis."""
     xs = [_tensor(t) for t in tensors]
     if not xs:
-        raise ValueError("stack needs at least one tensor")
+        raise ArgumentError("stack needs at least one tensor")
     shapes = {x.shape for x in xs}
     if len(shapes) > 1:
         raise ShapeError(f"stack needs tensors of one shape, got {sorted(shapes)}")
@@ -237,7 +237,7 @@ def split(x: Any, split_size_or_sections: int | Sequence[int], dim: int | None =
     n = x.shape[dim]
     if isinstance(split_size_or_sections, int | np.integer):
         if split_size_or_sections <= 0:
-            raise ValueError(f"split size must be positive, got {split_size_or_sections}")
+            raise ArgumentError(f"split size must be positive, got {split_size_or_sections}")
         sizes = [min(split_size_or_sections, n - s) for s in range(0, n, split_size_or_sections)]
     else:
         sizes = list(split_size_or_sections)
@@ -295,13 +295,13 @@ def pad(x: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
     """
     x = _tensor(x)
     if mode not in _MODES:
-        raise ValueError(f"pad mode must be one of {sorted(_MODES)}, got {mode!r}")
+        raise ArgumentError(f"pad mode must be one of {sorted(_MODES)}, got {mode!r}")
     mode = _MODES[mode]
     if value is not None and constant_values is not None:
         raise TypeError("pass either value or constant_values, not both")
     value = value if value is not None else constant_values
     if mode != "constant" and value is not None:
-        raise ValueError(f"padding mode {mode!r} doesn't take a value argument")
+        raise ArgumentError(f"padding mode {mode!r} doesn't take a value argument")
     widths = _pad_widths(pad, x.ndim)
     for (lo, hi), n in zip(widths, x.shape, strict=True):
         if n + min(lo, 0) + min(hi, 0) < 0:
@@ -328,7 +328,7 @@ def _pad_widths(pad: Any, ndim: int) -> np.ndarray:
         except ValueError:
             raise ShapeError(f"pad pairs {pad} do not fit a tensor of dimension {ndim}") from None
     if len(items) % 2:
-        raise ValueError(f"padding length must be divisible by 2, got {len(items)} widths")
+        raise ArgumentError(f"padding length must be divisible by 2, got {len(items)} widths")
     if len(items) > 2 * ndim:
         raise ShapeError(f"padding length {len(items)} is too large for a tensor of dimension {ndim}")
     widths = np.zeros((ndim, 2), dtype=np.int64)
@@ -365,7 +365,7 @@ def repeat(x: Any, *sizes: Any) -> Tensor:
     if len(sizes) < x.ndim:
         raise ShapeError(f"repeat needs at least {x.ndim} sizes for a tensor of dimension {x.ndim}, got {sizes}")
     if any(s < 0 for s in sizes):
-        raise ValueError(f"repeat sizes must be non-negative, got {sizes}")
+        raise ArgumentError(f"repeat sizes must be non-negative, got {sizes}")
     shape = (1,) * (len(sizes) - x.ndim) + x.shape
     spread = reshape(x, tuple(v for n in shape for v in (1, n)))  # (1, d₀, 1, d₁, …) → (r₀, d₀, r₁, d₁, …)
     tiled = broadcast_to(spread, tuple(v for r, n in zip(sizes, shape, strict=True) for v in (r, n)))
@@ -391,7 +391,7 @@ def roll(x: Any, shifts: Any, dims: Any = None, *, axis: Any = None) -> Tensor:
     shifts = (shifts,) if isinstance(shifts, int | np.integer) else tuple(shifts)
     dims = (dims,) if isinstance(dims, int | np.integer) else tuple(dims)
     if len(shifts) != len(dims):
-        raise ValueError(f"roll needs one shift per dim, got shifts {shifts} and dims {dims}")
+        raise ArgumentError(f"roll needs one shift per dim, got shifts {shifts} and dims {dims}")
     for shift, dim in zip(shifts, dims, strict=True):
         (a,) = normalize_axis(dim, x.ndim) or (0,)
         n = x.shape[a] if x.ndim else 1
@@ -417,7 +417,7 @@ def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *, ax
     x = _tensor(x)
     if repeats is None:
         if x.ndim != 1 or x.dtype.kind not in "iu":
-            raise ValueError(f"repeat_interleave(repeats) needs a 1-d integer tensor, got {x.dtype} of shape {x.shape}")
+            raise ArgumentError(f"repeat_interleave(repeats) needs a 1-d integer tensor, got {x.dtype} of shape {x.shape}")
         return Tensor._constant(_repeat_index(x.data, len(x.data), output_size))
     dim = dim_or_axis(dim, axis)
     if dim is None:
@@ -431,14 +431,14 @@ def repeat_interleave(x: Any, repeats: Any = None, dim: int | None = None, *, ax
 
 def _repeat_index(repeats: np.ndarray, n: int, output_size: int | None) -> np.ndarray:
     if repeats.dtype.kind not in "iu" or repeats.ndim > 1:
-        raise ValueError(f"repeats must be an int or a 1-d integer tensor, got {repeats.dtype} of shape {repeats.shape}")
+        raise ArgumentError(f"repeats must be an int or a 1-d integer tensor, got {repeats.dtype} of shape {repeats.shape}")
     if (repeats < 0).any():
-        raise ValueError("repeats can not be negative")
+        raise ArgumentError("repeats can not be negative")
     if repeats.ndim == 1 and repeats.size not in (1, n):
         raise ShapeError(f"repeats must have {n} elements (or 1), got {repeats.size}")
     index = np.repeat(np.arange(n, dtype=np.int64), repeats)
     if output_size is not None and output_size != index.size:
-        raise ValueError(f"output_size {output_size} differs from the {index.size} repeated elements")
+        raise ArgumentError(f"output_size {output_size} differs from the {index.size} repeated elements")
     return index
 
 
@@ -451,7 +451,7 @@ def diagonal(x: Any, offset: int = 0, dim1: int | None = None, dim2: int | None 
     dim1, dim2 = dim_or_axis(dim1, axis1, 0), dim_or_axis(dim2, axis2, 1)
     (d1,), (d2,) = normalize_axis(dim1, x.ndim), normalize_axis(dim2, x.ndim)
     if d1 == d2:
-        raise ValueError(f"diagonal dimensions cannot be identical: {dim1}, {dim2}")
+        raise ArgumentError(f"diagonal dimensions cannot be identical: {dim1}, {dim2}")
     planes = transpose(x, tuple(i for i in range(x.ndim) if i not in (d1, d2)) + (d1, d2))
     rows, cols = _diagonal_index(x.shape[d1], x.shape[d2], offset)
     return planes[..., rows, cols]
@@ -488,7 +488,7 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
         tensors = tuple(tensors[0])
     xs = [_tensor(t) for t in tensors]
     if indexing not in ("ij", "xy"):
-        raise ValueError(f"indexing must be 'ij' or 'xy', got {indexing!r}")
+        raise ArgumentError(f"indexing must be 'ij' or 'xy', got {indexing!r}")
     if any(x.ndim > 1 for x in xs):
         raise ShapeError(f"meshgrid needs 0-d or 1-d tensors, got shapes {[x.shape for x in xs]}")
     where = list(range(len(xs)))
@@ -509,7 +509,7 @@ def chunk(x: Any, chunks: int, dim: int | None = None, *, axis: int | None = Non
     """At most ``chunks`` pieces of ⌈n / chunks⌉ elements along ``dim`` (the last may be smaller)."""
     x = _tensor(x)
     if chunks <= 0:
-        raise ValueError(f"chunk expects chunks to be greater than 0, got {chunks}")
+        raise ArgumentError(f"chunk expects chunks to be greater than 0, got {chunks}")
     (d,) = normalize_axis(dim_or_axis(dim, axis, 0), x.ndim)
     n = x.shape[d]
     if n == 0:
@@ -527,7 +527,7 @@ def tensor_split(x: Any, indices_or_sections: Any, dim: int | None = None, *, ax
         split_at = split_at.data.item() if split_at.ndim == 0 else split_at.data.tolist()
     if isinstance(split_at, int | np.integer):
         if split_at <= 0:
-            raise ValueError(f"number of sections must be larger than 0, got {split_at}")
+            raise ArgumentError(f"number of sections must be larger than 0, got {split_at}")
         size, extra = divmod(n, int(split_at))
         bounds = [i * size + min(i, extra) for i in range(int(split_at) + 1)]
     else:

@@ -139,7 +139,7 @@ class TestShapes:
             call(x)
 
     def test_repeated_axis(self):
-        with pytest.raises(ValueError, match=r"repeated axis in \(0, 0\)"):
+        with pytest.raises(ValueError, match=r"dim 0 appears multiple times in the list of dims \(0, 0\)"):
             autograd.ones(2, 3).sum(axis=(0, 0))
 
     def test_reshape_to_an_incompatible_size(self):

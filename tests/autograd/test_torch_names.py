@@ -1,0 +1,168 @@
+"""PyTorch's names that carry no gradient (comparisons and bitwise ops as methods, checks, tensor facts) and the
+exception types PyTorch code catches, each against torch. The differentiable ones have rows in op_cases.py."""
+
+from __future__ import annotations
+
+import operator
+import warnings
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import autograd
+
+from .op_cases import examples
+
+torch = pytest.importorskip("torch")
+
+INTS = [[1, -8, 1], [32, 1, 6]]
+BITWISE = {"&": (operator.and_, "bitwise_and"), "|": (operator.or_, "bitwise_or"), "^": (operator.xor, "bitwise_xor"),
+           "<<": (operator.lshift, "bitwise_left_shift"), ">>": (operator.rshift, "bitwise_right_shift")}
+
+
+def _dtype(t: Any) -> np.dtype:
+    return np.dtype(str(t.dtype).removeprefix("torch."))
+
+
+def _same(ours: Any, theirs: Any) -> None:
+    assert ours.dtype == _dtype(theirs) and ours.shape == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.data, theirs.numpy())
+
+
+@pytest.mark.parametrize("op", ["&", "|", "^", "<<", ">>"])
+@pytest.mark.parametrize("dtype", ["int8", "uint8", "int32", "int64", "bool"])
+def test_bitwise_operators(op: str, dtype: str) -> None:
+    if dtype == "bool" and op in ("<<", ">>"):
+        pytest.skip("torch has no shifts of bools")
+    data = np.abs(INTS) % 7 if dtype in ("uint8", "bool") else np.array(INTS)
+    a, t = autograd.tensor(data.astype(dtype)), torch.tensor(data.astype(dtype))
+    fn, name = BITWISE[op]
+    for other, t_other in ((a, t), (3, 3), (autograd.tensor([1, 2, 3]), torch.tensor([1, 2, 3]))):
+        if dtype == "bool" and not isinstance(other, autograd.Tensor):
+            other = t_other = True
+        _same(fn(a, other), fn(t, t_other))
+        _same(fn(other, a), fn(t_other, t))
+    _same(getattr(autograd, name)(a, a), getattr(torch, name)(t, t))
+    _same(getattr(a, name)(a), getattr(t, name)(t))
+
+
+@pytest.mark.parametrize("op", ["&", "|", "^", "<<", ">>"])
+def test_bitwise_on_floats_is_refused_as_in_pytorch(op: str) -> None:
+    fn = BITWISE[op][0]
+    with pytest.raises(RuntimeError):
+        fn(torch.tensor([1.0]), 2)
+    with pytest.raises(RuntimeError, match="integer and bool"):
+        fn(autograd.tensor([1.0]), 2)
+
+
+@pytest.mark.parametrize("name", ["eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "less",
+                                  "less_equal", "not_equal"])
+@examples(0.3)
+@given(values=st.lists(st.integers(-3, 3), min_size=1, max_size=6))
+def test_comparisons_as_methods_and_functions(name: str, values: list[int]) -> None:
+    a, t = autograd.tensor(values, dtype=np.float32), torch.tensor(values, dtype=torch.float32)
+    _same(getattr(a, name)(1.0), getattr(t, name)(1.0))
+    _same(getattr(autograd, name)(a, a.flip(0)), getattr(torch, name)(t, t.flip(0)))
+
+
+def test_checks() -> None:
+    values = [0.0, -0.0, 1.5, -2.0, np.inf, -np.inf, np.nan]
+    a, t = autograd.tensor(values), torch.tensor(values)
+    for name in ("signbit", "isposinf", "isneginf"):
+        _same(getattr(a, name)(), getattr(t, name)())
+        _same(getattr(autograd, name)(a), getattr(torch, name)(t))
+    _same(a.heaviside(autograd.tensor(0.5)), t.heaviside(torch.tensor(0.5)))
+    ints = [[0, 1, 2], [0, 0, 3]]
+    _same(autograd.count_nonzero(autograd.tensor(ints)), torch.count_nonzero(torch.tensor(ints)))
+    _same(autograd.tensor(ints).count_nonzero(1), torch.tensor(ints).count_nonzero(1))
+    assert autograd.equal(autograd.tensor(ints), autograd.tensor(ints)) is torch.equal(torch.tensor(ints),
+                                                                                         torch.tensor(ints)) is True
+    assert autograd.tensor(ints).equal(autograd.tensor(ints[0])) is False
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int32", "int64", "bool", "uint8"])
+def test_what_pytorch_code_asks_of_a_tensor(dtype: str) -> None:
+    a, t = autograd.tensor(np.zeros((2, 3), dtype)), torch.tensor(np.zeros((2, 3), dtype))
+    for name in ("is_floating_point", "is_complex", "is_signed", "ndimension", "nelement", "element_size",
+                 "is_contiguous"):
+        assert getattr(a, name)() == getattr(t, name)(), name
+    for name in ("itemsize", "nbytes", "is_cuda", "is_cpu"):
+        assert getattr(a, name) == getattr(t, name), name
+    assert a.cpu() is a and str(a.device) == str(t.device) == "cpu"
+
+
+@pytest.mark.parametrize("make", [
+    lambda x: x.new_zeros(2, 3), lambda x: x.new_zeros((2,)), lambda x: x.new_ones(4), lambda x: x.new_empty(0),
+    lambda x: x.new_full((2, 2), 7), lambda x: x.new_tensor([1, 2]),
+])
+@pytest.mark.parametrize("dtype", ["float32", "int64"])
+def test_new_tensors_take_the_dtype(make: Any, dtype: str) -> None:
+    ours, theirs = make(autograd.tensor(np.ones(3, dtype))), make(torch.tensor(np.ones(3, dtype)))
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == _dtype(theirs) and not ours.requires_grad
+    if theirs.numel() and make.__code__.co_names[0] != "new_empty":
+        np.testing.assert_array_equal(ours.data, theirs.numpy())
+    _same(autograd.tensor([1]).new_zeros(2, dtype=autograd.float64), torch.tensor([1]).new_zeros(2, dtype=torch.float64))
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.tensor([1.0, 2.0]).flip((0, 0)), lambda m: m.tensor([[1.0, 2.0]]).sum(dim=(1, -1)),
+    lambda m: m.tensor([1.0, 2.0]).roll((1, 2)), lambda m: m.tensor([1.0, 2.0]).clamp(),
+    lambda m: m.tensor([[1.0, 2.0]]).diagonal(dim1=0, dim2=0), lambda m: m.tensor([1, 2]) ** -2,
+    lambda m: m.tensor([1.0, 2.0]).item(), lambda m: m.linspace(0, 1, -1), lambda m: m.tensor([1.0]).unfold(0, 2, 1),
+    lambda m: m.tensor([1.0, 2.0]).unfold(0, 1, 0), lambda m: m.tensor([1.0, 2.0]).narrow(0, 1, 2),
+    lambda m: m.tensor([[1.0]]).rot90(1, (0, 0)), lambda m: m.movedim(m.tensor([[1.0]]), (0, 1), (1,)),
+    lambda m: m.tensor([[1.0]]).scatter_reduce(0, m.tensor([[0]]), m.tensor([[1.0]]), "median"),
+    lambda m: m.tensor([1.0, 2.0]).div(2.0, rounding_mode="up"),
+])
+def test_bad_arguments_raise_runtime_errors_as_pytorch(make: Any) -> None:
+    with pytest.raises(RuntimeError):
+        make(torch)
+    with pytest.raises(RuntimeError) as ours:
+        make(autograd)
+    assert isinstance(ours.value, ValueError) or type(ours.value) is RuntimeError  # NumPy habits catch ValueError
+
+
+def test_integer_powers_as_pytorch() -> None:
+    for base, exponent in (([-2, 1, 2], [1, -1, 2]), ([-1, 0, 1, -1, 3], [-3, -2, -1, -4, -1])):
+        for dtype in ("int8", "int32", "int64"):
+            ours = autograd.tensor(np.array(base, dtype)) ** autograd.tensor(np.array(exponent, dtype))
+            _same(ours, torch.tensor(np.array(base, dtype)) ** torch.tensor(np.array(exponent, dtype)))
+
+
+@pytest.mark.parametrize("args", [(5, 10, 3), (5, 10, 1), (5, 10, 0), (5, -5, 20), (-5.5, 5.5, 10), (0, 1, 7)])
+@pytest.mark.parametrize("dtype", ["int32", "int64", "float64"])
+def test_linspace_as_pytorch(args: tuple[float, float, int], dtype: str) -> None:
+    ours, theirs = autograd.linspace(*args, dtype=dtype), torch.linspace(*args, dtype=getattr(torch, dtype))
+    assert ours.dtype == _dtype(theirs)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-15)
+
+
+@pytest.mark.parametrize("correction", [1, 5, 7])
+@pytest.mark.parametrize("dim", [(0, 3), (0, 4)])
+def test_variance_without_degrees_of_freedom(correction: int, dim: tuple[int, int]) -> None:
+    x = np.random.default_rng(0).uniform(-2, 2, (1, 2, 3, 1, 5))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for name in ("var", "std"):
+            ours = getattr(autograd.tensor(x), name)(dim=dim, correction=correction)
+            theirs = getattr(torch.tensor(x), name)(dim=dim, correction=correction)
+            np.testing.assert_allclose(ours.data, theirs.numpy(), equal_nan=True)
+
+
+def test_div_method_rounding_modes() -> None:
+    a, b = [5.0, -7.0, 0.0, -5.0], [2.0, 2.0, -3.0, -3.0]
+    for mode in (None, "trunc", "floor"):
+        _same(autograd.tensor(a).div(autograd.tensor(b), rounding_mode=mode),
+              torch.tensor(a).div(torch.tensor(b), rounding_mode=mode))
+        _same(autograd.divide(autograd.tensor(a), 2.0, rounding_mode=mode),
+              torch.divide(torch.tensor(a), 2.0, rounding_mode=mode))
+
+
+def test_add_and_sub_functions_take_alpha() -> None:
+    a, b = [1.0, 2.0], [3.0, -4.0]
+    for name in ("add", "sub", "subtract"):
+        _same(getattr(autograd, name)(autograd.tensor(a), autograd.tensor(b), alpha=2.5),
+              getattr(torch, name)(torch.tensor(a), torch.tensor(b), alpha=2.5))
