@@ -49,7 +49,7 @@ from .dtypes import (  # noqa: F401  (PyTorch's dtype names: public, outside __a
                        uint8,
 )
 from .engine import backward, grad
-from .errors import ArgumentError, ShapeError
+from .errors import ArgumentError, DTypeError, ShapeError
 from .function import Context, Function, once_differentiable
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .ops import (
@@ -274,10 +274,10 @@ clamp = clip
 __version__ = distribution_version()
 
 __all__ = [
-    "ArgumentError", "Context", "Function", "ShapeError", "Tensor", "abs", "absolute", "acos", "acosh", "add",
-    "addcdiv", "addcmul", "addmm", "all", "allclose", "amax", "amin", "aminmax", "any", "arange", "arccos", "arccosh",
-    "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argsort", "asin", "asinh", "atan",
-    "atan2", "atanh", "backward", "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or",
+    "ArgumentError", "Context", "DTypeError", "Function", "ShapeError", "Tensor", "abs", "absolute", "acos", "acosh",
+    "add", "addcdiv", "addcmul", "addmm", "all", "allclose", "amax", "amin", "aminmax", "any", "arange", "arccos",
+    "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argsort", "asin", "asinh",
+    "atan", "atan2", "atanh", "backward", "bitwise_and", "bitwise_left_shift", "bitwise_not", "bitwise_or",
     "bitwise_right_shift", "bitwise_xor", "bmm", "broadcast_to", "cast", "cat", "cdist", "ceil", "chunk", "clamp",
     "clamp_max", "clamp_min", "clip", "clone", "compiled", "concat", "concatenate", "copysign", "cos", "cosh",
     "count_nonzero", "cummax", "cummin", "cumprod", "cumsum", "default_generator", "deg2rad", "detect_anomaly",

@@ -6,6 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from .errors import DTypeError
+
 _default = np.dtype(np.float32)
 
 
@@ -62,7 +64,7 @@ def to_arguments(args: tuple[Any, ...], dtype: Any = None, device: Any = None) -
 def check_differentiable(dtype: np.dtype) -> None:
     """Only floating-point tensors can require gradients (as in PyTorch)."""
     if dtype.kind != "f":
-        raise TypeError(f"only floating-point tensors can require gradients, got dtype {dtype} "
+        raise DTypeError(f"only floating-point tensors can require gradients, got dtype {dtype} "
                         "(write 1.0 rather than 1 in the data, or pass dtype=)")
 
 

@@ -20,3 +20,15 @@ class ArgumentError(RuntimeError, ValueError):
     ...
     autograd.errors.ArgumentError: dim 0 appears multiple times in the list of dims (0, 0)
     """
+
+
+class DTypeError(RuntimeError, TypeError):
+    """A dtype an op cannot take (an integer tensor that would need a gradient, two dtypes a product will not
+    mix, a float mask): a ``RuntimeError`` as PyTorch raises, and a ``TypeError`` for Python habits.
+
+    >>> import autograd
+    >>> autograd.tensor([1, 2], requires_grad=True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    autograd.errors.DTypeError: only floating-point tensors can require gradients, got dtype int64 ...
+    """

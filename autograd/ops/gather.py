@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .axes import normalize_axis
@@ -29,7 +29,7 @@ def _as_index(index: Any, op: str) -> np.ndarray:
     """An index argument as an integer array; a float one raises with the fix."""
     a = np.asarray(_data(index))
     if a.dtype.kind not in "iu":
-        raise TypeError(f"{op}: the index must be an integer tensor (PyTorch uses int64), got dtype {a.dtype}; "
+        raise DTypeError(f"{op}: the index must be an integer tensor (PyTorch uses int64), got dtype {a.dtype}; "
                         "build it from integers, e.g. tensor(np.array([0, 2])), or convert it with "
                         ".astype('int64')")
     return a
@@ -215,7 +215,7 @@ def _source(src: Any, x: Tensor, shape: tuple[int, ...], op: str) -> Tensor:
         return Tensor._constant(np.full(shape, src, dtype=x.dtype))
     s = _tensor(src)
     if s.dtype != x.dtype:
-        raise TypeError(f"{op}: src has dtype {s.dtype} but the input has {x.dtype}; convert one with .astype()")
+        raise DTypeError(f"{op}: src has dtype {s.dtype} but the input has {x.dtype}; convert one with .astype()")
     return s if s.shape == shape else getitem(s, tuple(slice(0, n) for n in shape))
 
 

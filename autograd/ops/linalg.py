@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
@@ -55,10 +55,10 @@ class MatMul(Function):
 def _same_dtype(name: str, a: Tensor, b: Tensor) -> None:
     """Products do not promote (PyTorch's rule): both operands must have one dtype, and not bool."""
     if a.dtype != b.dtype:
-        raise RuntimeError(f"{name}: expected both operands to have the same dtype, got {a.dtype} and {b.dtype} "
+        raise DTypeError(f"{name}: expected both operands to have the same dtype, got {a.dtype} and {b.dtype} "
                            "(convert one with .to(), .float() or .double())")
     if a.dtype.kind == "b":
-        raise RuntimeError(f"{name}: not implemented for bool tensors (convert them with .int() or .float())")
+        raise DTypeError(f"{name}: not implemented for bool tensors (convert them with .int() or .float())")
 
 
 def matmul(a: Any, b: Any) -> Tensor:
@@ -255,7 +255,7 @@ def einsum(equation: str, *operands: Any) -> Tensor:
     xs = [_tensor(x) for x in operands]
     for x in xs[1:]:
         if x.dtype != xs[0].dtype:
-            raise RuntimeError(f"einsum: expected all operands to have the same dtype, got {xs[0].dtype} and "
+            raise DTypeError(f"einsum: expected all operands to have the same dtype, got {xs[0].dtype} and "
                                f"{x.dtype} (convert with .to(), .float() or .double())")
     subs, out = _explicit(equation, [x.shape for x in xs])
     sizes: dict[str, int] = {}
@@ -367,7 +367,7 @@ def norm(x: Any, p: float | str | None = "fro", dim: int | tuple[int, ...] | Non
     if dtype is not None:
         x = cast(x, dtype)
     if x.dtype.kind != "f":
-        raise TypeError(f"norm: expected a floating point tensor, got {x.dtype}")
+        raise DTypeError(f"norm: expected a floating point tensor, got {x.dtype}")
     if dim is not None and axis is not None:
         raise TypeError("norm: pass either dim or axis, not both")
     if isinstance(p, str):

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import result_type
-from ..errors import ArgumentError
+from ..errors import DTypeError
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import _data, _tensor
@@ -110,7 +110,7 @@ def _bitwise(ufunc: np.ufunc, name: str, a: Any, b: Any) -> Tensor:
         b = Tensor._lift(b, a.dtype)
     x, y = a.data, b.data
     if x.dtype.kind not in "biu" or y.dtype.kind not in "biu":
-        raise ArgumentError(f"{name} is only implemented on integer and bool tensors, got {x.dtype} and {y.dtype}")
+        raise DTypeError(f"{name} is only implemented on integer and bool tensors, got {x.dtype} and {y.dtype}")
     return Tensor._constant(np.asarray(ufunc(x, y)).astype(result_type(x, y), copy=False))
 
 
@@ -158,7 +158,7 @@ def heaviside(x: Any, values: Any) -> Tensor:
     """The step function: 1 where x > 0, ``values`` where x = 0, else 0 (NaN too; no gradient, as PyTorch)."""
     x, values = _tensor(x), _tensor(values)
     if x.dtype != values.dtype:
-        raise ArgumentError(f"heaviside is not yet implemented for tensors with different dtypes ({x.dtype} and "
+        raise DTypeError(f"heaviside is not yet implemented for tensors with different dtypes ({x.dtype} and "
                             f"{values.dtype})")
     return Tensor._constant(np.asarray(np.where(x.data == 0, values.data, x.data > 0)).astype(x.dtype, copy=False))
 

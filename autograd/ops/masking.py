@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import DTypeError, ShapeError
 from ..tensor import Tensor
 from .elementwise import _data, _tensor, cast, where
 from .indexing import getitem
@@ -16,7 +16,7 @@ from .shape import broadcast_to
 def _mask(mask: Any, op: str) -> np.ndarray:
     m = np.asarray(_data(mask))
     if m.dtype != bool:
-        raise TypeError(f"{op}: the mask must be a bool tensor, got {m.dtype}; compare to make one (x > 0) "
+        raise DTypeError(f"{op}: the mask must be a bool tensor, got {m.dtype}; compare to make one (x > 0) "
                         "or convert it with .astype(bool)")
     return m
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ArgumentError, ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import _tensor
@@ -138,7 +138,7 @@ def take(x: Any, index: Any) -> Tensor:
     x = _tensor(x)
     idx = np.asarray(index.data if isinstance(index, Tensor) else index)
     if idx.dtype.kind not in "iu":
-        raise TypeError(f"take: index must be an integer tensor, got {idx.dtype}")
+        raise DTypeError(f"take: index must be an integer tensor, got {idx.dtype}")
     if idx.size and not (-x.data.size <= idx.min() and idx.max() < x.data.size):
         raise IndexError(f"take: index out of range for a tensor of {x.data.size} elements")
     return reshape(x, (-1,))[idx]

@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..errors import DTypeError
 from ..function import Context, Function
 from ..grad_mode import state
 from ..tensor import Tensor
@@ -64,7 +65,7 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
     """Mean over ``axis``; the mean of no elements is NaN. An integer input needs a float ``dtype=``, as in PyTorch."""
     x = _tensor(x) if dtype is None else cast(x, dtype)
     if x.dtype.kind not in "fc":
-        raise RuntimeError(f"mean(): could not infer output dtype; the input is {x.dtype}: pass dtype= a float "
+        raise DTypeError(f"mean(): could not infer output dtype; the input is {x.dtype}: pass dtype= a float "
                         "dtype or call .float() first")
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
@@ -353,7 +354,7 @@ def nanmean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = No
     """Mean over ``axis`` of the elements that are not NaN (NaN where there are none)."""
     x = _tensor(x) if dtype is None else cast(x, dtype)
     if x.dtype.kind != "f":
-        raise RuntimeError(f"nanmean(): expected input to have floating point dtype but got {x.dtype}")
+        raise DTypeError(f"nanmean(): expected input to have floating point dtype but got {x.dtype}")
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
     count = np.sum(~np.isnan(x.data), axis=axes, keepdims=keepdims).astype(x.dtype)

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from ..errors import DTypeError
 from ..function import Context, Function
 from ..tensor import Tensor
 from .elementwise import Exp, _tensor, cast
@@ -98,7 +99,7 @@ def _float_input(x: Any, dim: int | None, axis: int | None, dtype: Any, fn: str)
     if dtype is not None:
         x = cast(x, dtype)
     if x.dtype.kind != "f":
-        raise TypeError(f"{fn}: expected a floating-point tensor, got dtype {x.dtype}; "
+        raise DTypeError(f"{fn}: expected a floating-point tensor, got dtype {x.dtype}; "
                         f"convert it with .float() or pass dtype=")
     if dim is not None and axis is not None:
         raise TypeError(f"{fn}: pass either dim or axis, not both")

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from autograd import Context, Function, Tensor
+from autograd import Context, DTypeError, Function, Tensor
 
 from ._arguments import _tensor
 
@@ -54,13 +54,13 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
         raise ValueError(f"linear: input of shape {x.shape} cannot be multiplied by weight of shape {weight.shape}: "
                          f"the input's last dimension must be in_features={weight.shape[1]}")
     if x.dtype != weight.dtype:  # a product does not promote, as in PyTorch
-        raise RuntimeError(f"linear: expected the input and weight to have the same dtype, got {x.dtype} and "
+        raise DTypeError(f"linear: expected the input and weight to have the same dtype, got {x.dtype} and "
                            f"{weight.dtype} (convert one with .to(), .float() or .double())")
     if bias is None:
         return Linear.apply(x, weight)
     bias = _tensor(bias)
     if bias.dtype != weight.dtype:
-        raise RuntimeError(f"linear: expected the bias to have the weight's dtype {weight.dtype}, got {bias.dtype}")
+        raise DTypeError(f"linear: expected the bias to have the weight's dtype {weight.dtype}, got {bias.dtype}")
     if bias.shape != (weight.shape[0],):
         raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) for weight {weight.shape}, "
                          f"got {bias.shape}")

@@ -166,3 +166,17 @@ def test_add_and_sub_functions_take_alpha() -> None:
     for name in ("add", "sub", "subtract"):
         _same(getattr(autograd, name)(autograd.tensor(a), autograd.tensor(b), alpha=2.5),
               getattr(torch, name)(torch.tensor(a), torch.tensor(b), alpha=2.5))
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.tensor([1, 2], requires_grad=True), lambda m: m.tensor([1.0]).gather(0, m.tensor([0.0])),
+    lambda m: m.tensor([1.0]).masked_fill(m.tensor([1.0]), 0.0), lambda m: m.tensor([1, 2]).softmax(0),
+    lambda m: m.tensor([1.0, 2.0]).scatter(0, m.tensor([0]), m.tensor([1.0], dtype=m.float64)),
+    lambda m: m.tensor([[1.0]]) @ m.tensor([[1.0]], dtype=m.float64), lambda m: m.tensor([1, 2]).mean(),
+    lambda m: m.tensor([1.0]).take(m.tensor([0.0])), lambda m: m.tensor([1.0]) & m.tensor([1.0]),
+])
+def test_dtypes_an_op_cannot_take_raise_runtime_errors_as_pytorch(make: Any) -> None:
+    with pytest.raises(RuntimeError):
+        make(torch)
+    with pytest.raises(autograd.DTypeError):  # a RuntimeError, and a TypeError for Python habits
+        make(autograd)
