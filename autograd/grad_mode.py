@@ -136,15 +136,32 @@ class no_grad(_Scope):
     False
     """
 
-    def __init__(self) -> None:
+    def __new__(cls, fn: F | None = None) -> Any:
+        """``@no_grad`` without parentheses decorates ``fn`` at once, as PyTorch's does."""
+        return super().__new__(cls) if fn is None else cls()(fn)
+
+    def __init__(self, fn: F | None = None) -> None:
         super().__init__(False)
 
 
 class enable_grad(_Scope):
     """Turn recording back on inside a ``no_grad`` block."""
 
-    def __init__(self) -> None:
+    def __new__(cls, fn: F | None = None) -> Any:
+        return super().__new__(cls) if fn is None else cls()(fn)
+
+    def __init__(self, fn: F | None = None) -> None:
         super().__init__(True)
+
+
+class inference_mode(_Scope):
+    """PyTorch's ``inference_mode``: here the same as ``no_grad`` (``mode=False`` leaves recording on)."""
+
+    def __new__(cls, mode: Any = True) -> Any:
+        return cls(True)(mode) if callable(mode) else super().__new__(cls)
+
+    def __init__(self, mode: Any = True) -> None:
+        super().__init__(not mode)
 
 
 class set_grad_enabled(_Scope):

@@ -988,6 +988,18 @@ class Tensor:
     def count_nonzero(self, dim: Axis = None) -> Tensor:
         return ops.count_nonzero(self, dim)
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
+        """``autograd.multinomial`` of this tensor's weights."""
+        from .creation import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
+    def bernoulli(self, *, generator: Any = None) -> Tensor:
+        """``autograd.bernoulli`` of this tensor's probabilities."""
+        from .creation import bernoulli
+
+        return bernoulli(self, generator=generator)
+
     # ------------------------------------------------------------------ PyTorch's other names, and more maths
     multiply = mul
     divide = div
@@ -1240,6 +1252,21 @@ def _rebuild(cls: type[Tensor], data: np.ndarray, requires_grad: bool) -> Tensor
 def tensor(data: Any, requires_grad: bool = False, dtype: Any = None) -> Tensor:
     """Make a leaf Tensor (copies ``data``); same as ``Tensor(...)``."""
     return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def is_tensor(obj: Any) -> bool:
+    """Whether ``obj`` is a Tensor."""
+    return isinstance(obj, Tensor)
+
+
+def numel(t: Tensor) -> int:
+    """The number of elements of ``t``."""
+    return t.numel()
+
+
+def is_floating_point(t: Tensor) -> bool:
+    """Whether ``t`` has a floating-point dtype."""
+    return t.is_floating_point()
 
 
 # ndarray ⊕ Tensor: the ufuncs NumPy hands to Tensor.__array_ufunc__, and the ops that do them

@@ -8,7 +8,7 @@ from typing import Any
 from ..tensor import Tensor
 from .elementwise import _tensor, abs, ge, gt, le, lt, mul, ne, neg, sign, sub
 from .maths import acos, acosh, asin, asinh, atan, atan2, atanh
-from .rearrange import movedim, swapaxes
+from .rearrange import movedim, swapaxes, vstack
 from .rounding import div, trunc
 from .shape import concatenate
 
@@ -33,6 +33,7 @@ arctanh = atanh
 moveaxis = movedim
 swapdims = swapaxes
 concat = concatenate
+row_stack = vstack
 
 
 def subtract(a: Any, b: Any, *, alpha: Any = 1) -> Tensor:

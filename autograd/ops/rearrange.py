@@ -181,3 +181,69 @@ def diff(x: Any, n: int = 1, dim: int = -1, prepend: Any = None, append: Any = N
 def diagflat(x: Any, offset: int = 0) -> Tensor:
     """A 2-d tensor with the flattened ``x`` on diagonal ``offset``."""
     return diag(reshape(_tensor(x), (-1,)), offset)
+
+
+def broadcast_shapes(*shapes: Any) -> tuple[int, ...]:
+    """The shape that ``shapes`` broadcast to."""
+    try:
+        return tuple(np.broadcast_shapes(*(tuple(s) if isinstance(s, Sequence) else (s,) for s in shapes)))
+    except ValueError as e:
+        raise ShapeError(f"shapes {shapes} cannot be broadcast together") from e
+
+
+def broadcast_tensors(*tensors: Any) -> tuple[Tensor, ...]:
+    """The tensors expanded to their common shape."""
+    ts = [_tensor(t) for t in tensors]
+    shape = broadcast_shapes(*(t.shape for t in ts))
+    return tuple(broadcast_to(t, shape) for t in ts)
+
+
+def _at_least(x: Any, ndim: int) -> Tensor:
+    x = _tensor(x)
+    if x.ndim >= ndim:
+        return x
+    if x.ndim == 0:
+        return reshape(x, (1,) * ndim)
+    if x.ndim == 1:  # a vector is a row: (1, n), and (1, n, 1) in three dims
+        return reshape(x, (1, *x.shape, 1)[:ndim])
+    return reshape(x, (*x.shape, 1))  # a matrix in three dims: (n, m, 1)
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """Each tensor with at least one dim (a 0-d one as shape (1,)); one tensor in, one out."""
+    out = tuple(_at_least(t, 1) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """Each tensor with at least two dims: () → (1, 1), (n,) → (1, n)."""
+    out = tuple(_at_least(t, 2) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """Each tensor with at least three dims: () → (1, 1, 1), (n,) → (1, n, 1), (n, m) → (n, m, 1)."""
+    out = tuple(_at_least(t, 3) for t in tensors)
+    return out[0] if len(out) == 1 else out
+
+
+def hstack(tensors: Sequence[Any]) -> Tensor:
+    """Join along dim 1 (dim 0 for 1-d tensors)."""
+    ts = [atleast_1d(t) for t in tensors]
+    return cat(ts, 0 if ts and ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Any]) -> Tensor:
+    """Join as rows: along dim 0 after making each tensor at least 2-d (``row_stack``)."""
+    return cat([atleast_2d(t) for t in tensors], 0)
+
+
+def dstack(tensors: Sequence[Any]) -> Tensor:
+    """Join along dim 2 after making each tensor at least 3-d."""
+    return cat([atleast_3d(t) for t in tensors], 2)
+
+
+def column_stack(tensors: Sequence[Any]) -> Tensor:
+    """Join as columns: 0-d and 1-d tensors become columns (n, 1), the rest join along dim 1."""
+    ts = [_tensor(t) for t in tensors]
+    return cat([reshape(t, (t.data.size, 1)) if t.ndim <= 1 else t for t in ts], 1)

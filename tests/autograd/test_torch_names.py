@@ -180,3 +180,70 @@ def test_dtypes_an_op_cannot_take_raise_runtime_errors_as_pytorch(make: Any) -> 
         make(torch)
     with pytest.raises(autograd.DTypeError):  # a RuntimeError, and a TypeError for Python habits
         make(autograd)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m, g: m.randint(0, 10, (3, 4), generator=g), lambda m, g: m.randint(5, (2,), generator=g),
+    lambda m, g: m.randperm(6, generator=g), lambda m, g: m.rand(2, 3, generator=g),
+    lambda m, g: m.randn((4,), generator=g), lambda m, g: m.normal(2.0, 3.0, (5,), generator=g),
+    lambda m, g: m.normal(m.zeros(3), m.ones(3), generator=g), lambda m, g: m.bernoulli(m.rand(4), generator=g),
+    lambda m, g: m.multinomial(m.tensor([0.2, 0.3, 0.5]), 2, generator=g),
+    lambda m, g: m.multinomial(m.ones(2, 4), 3, True, generator=g), lambda m, g: m.rand_like(m.zeros(2, 2)),
+    lambda m, g: m.randint_like(m.zeros(3), 4), lambda m, g: m.empty_like(m.zeros(2), dtype=m.float64),
+    lambda m, g: m.logspace(0, 2, 5), lambda m, g: m.tril_indices(3, 4, 1), lambda m, g: m.triu_indices(4, 3, -1),
+    lambda m, g: m.as_tensor([1, 2]), lambda m, g: m.from_numpy(np.arange(3)),
+])
+def test_random_and_creation_shapes_and_dtypes(make: Any) -> None:
+    ours, theirs = make(autograd, autograd.Generator().manual_seed(0)), make(torch, torch.Generator().manual_seed(0))
+    assert ours.shape == tuple(theirs.shape) and ours.dtype == _dtype(theirs)
+
+
+def test_random_draws() -> None:
+    g = autograd.Generator().manual_seed(1)
+    assert autograd.Generator().manual_seed(1).initial_seed() == 1
+    draws = autograd.randint(3, 7, (2000,), generator=g).data
+    assert set(np.unique(draws)) == {3, 4, 5, 6}
+    assert sorted(autograd.randperm(50, generator=g).tolist()) == list(range(50))
+    counts = np.bincount(autograd.multinomial(autograd.tensor([1.0, 0.0, 3.0]), 4000, True, generator=g).data)
+    assert counts[1] == 0 and abs(counts[2] / counts.sum() - 0.75) < 0.03
+    rows = autograd.multinomial(autograd.tensor([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]), 2, generator=g).data
+    assert {tuple(sorted(r)) for r in rows} == {(0, 1), (1, 2)}  # without replacement: each index at most once
+    z = autograd.normal(5.0, 2.0, (20000,), generator=g).data
+    assert abs(z.mean() - 5.0) < 0.05 and abs(z.std() - 2.0) < 0.05
+    same = [autograd.randn(3, generator=autograd.Generator().manual_seed(7)).tolist() for _ in range(2)]
+    assert same[0] == same[1]
+    assert autograd.multinomial(autograd.tensor([1.0, 0.0]), 2).tolist() == [0, 1]  # zero weights come last
+    with pytest.raises(RuntimeError):
+        autograd.multinomial(autograd.tensor([1.0, 0.0]), 3)
+    with pytest.raises(RuntimeError):
+        torch.multinomial(torch.tensor([1.0, 0.0]), 3)
+
+
+def test_from_numpy_and_as_tensor_share_memory() -> None:
+    a = np.zeros(3)
+    t, u = autograd.from_numpy(a), autograd.as_tensor(a)
+    a[0] = 5.0
+    assert t[0].item() == u[0].item() == 5.0
+    assert autograd.as_tensor(a, dtype=autograd.float32).dtype == np.float32
+    with pytest.raises(TypeError, match=r"expected np\.ndarray"):
+        autograd.from_numpy([1.0])
+
+
+def test_decorators_without_parentheses_and_inference_mode() -> None:
+    x = autograd.tensor([1.0], requires_grad=True)
+
+    @autograd.no_grad
+    def plain(v: Any) -> Any:
+        return v * 2
+
+    @autograd.inference_mode()
+    def inferred(v: Any) -> Any:
+        return v * 2
+
+    assert not plain(x).requires_grad and not inferred(x).requires_grad
+    with autograd.inference_mode():
+        assert not (x * 2).requires_grad
+    with autograd.inference_mode(False):
+        assert (x * 2).requires_grad
+    assert autograd.is_tensor(x) and not autograd.is_tensor(1.0) and autograd.numel(x) == 1
+    assert autograd.is_floating_point(x) and not autograd.is_floating_point(autograd.tensor([1]))
