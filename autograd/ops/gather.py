@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import ArgumentError, DTypeError, ShapeError
-from ..function import Context, Function
+from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import _data, _tensor
@@ -166,6 +166,46 @@ class ScatterReduce(Function):
         return grad * ctx.w_self, grad_src if ctx.w_src is None else grad_src * ctx.w_src
 
 
+class ScatterProd(Function):
+    """y = x with src multiplied into ``y[index[i][j]][j]`` (x's own value a factor if include_self);
+    ∂y/∂(a factor) = the product of the other factors there, also where a factor is zero (as PyTorch)"""
+
+    @staticmethod
+    def forward(ctx: Context, x: np.ndarray, src: np.ndarray, coords: tuple[np.ndarray, ...],
+                include_self: bool) -> np.ndarray:
+        count = np.zeros(x.shape, np.int64)
+        np.add.at(count, coords, 1)
+        hit = count > 0
+        start = x.copy() if include_self else np.where(hit, np.ones((), x.dtype), x)
+        out = start.copy()
+        np.multiply.at(out, coords, src)
+        if x.dtype.kind != "f":
+            return out
+        # each factor's share: the product of the others, computed without dividing by a zero factor
+        zero = src == 0
+        zeros_there = np.zeros(x.shape, np.int64)
+        np.add.at(zeros_there, coords, zero)
+        lone_zero = zero & (zeros_there[coords] == 1)
+        without_lone_zero = start.copy()
+        np.multiply.at(without_lone_zero, coords, np.where(lone_zero, np.ones((), x.dtype), src))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ctx.w_src = np.where(lone_zero, without_lone_zero[coords],
+                                 np.where(zero, 0, out[coords] / np.where(zero, 1, src))).astype(x.dtype)
+            if include_self:
+                of_srcs = np.ones(x.shape, x.dtype)
+                np.multiply.at(of_srcs, coords, src)
+                ctx.w_self = of_srcs
+            else:
+                ctx.w_self = (~hit).astype(x.dtype)
+        ctx.coords = coords
+        return out
+
+    @once_differentiable
+    def backward(ctx: Context, grad: Tensor) -> tuple[np.ndarray, np.ndarray]:
+        g = grad.data
+        return g * ctx.w_self, g[ctx.coords] * ctx.w_src
+
+
 def _lowest(dtype: np.dtype) -> Any:
     return -np.inf if dtype.kind == "f" else np.iinfo(dtype).min if dtype.kind in "iu" else False
 
@@ -257,14 +297,16 @@ def scatter(x: Any, dim: int | None = None, index: Any = None, src: Any = None, 
 
 def scatter_reduce(x: Any, dim: int | None = None, index: Any = None, src: Any = None, reduce: str | None = None, *,
                    include_self: bool = True, axis: int | None = None) -> Tensor:
-    """A copy of ``x`` with ``src[i][j]`` reduced into ``out[index[i][j]][j]`` (dim 0) by ``reduce``: 'sum', 'mean',
-    'amax' or 'amin', ``x``'s own value taking part unless ``include_self=False`` ('prod' is not supported).
-    Gradients as PyTorch's: a mean shares among its contributors, an extreme among its ties."""
+    """A copy of ``x`` with ``src[i][j]`` reduced into ``out[index[i][j]][j]`` (dim 0) by ``reduce``: 'sum', 'prod',
+    'mean', 'amax' or 'amin', ``x``'s own value taking part unless ``include_self=False``. Gradients as PyTorch's:
+    a mean shares among its contributors, an extreme among its ties, a product gives each factor the others'."""
     if src is None or reduce is None:
         raise TypeError("scatter_reduce() needs both src and reduce")
+    if reduce == "prod":
+        return _scatter(ScatterProd, "scatter_reduce", x, dim, axis, index, _tensor(src), include_self=bool(include_self))
     if reduce not in _REDUCE_UFUNCS:
-        raise ArgumentError(f"scatter_reduce: reduce must be one of 'sum', 'mean', 'amax', 'amin', got {reduce!r}"
-                         + (" ('prod' is not supported)" if reduce == "prod" else ""))
+        raise ArgumentError(f"scatter_reduce: reduce must be one of 'sum', 'prod', 'mean', 'amax', 'amin', "
+                            f"got {reduce!r}")
     return _scatter(ScatterReduce, "scatter_reduce", x, dim, axis, index, _tensor(src), reduce=reduce,
                     include_self=bool(include_self))
 

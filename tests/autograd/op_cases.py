@@ -242,6 +242,15 @@ def _scatter_reduce_ref(a: np.ndarray, b: np.ndarray, index: np.ndarray, axis: i
     return np.where(count > 0, mean, out) if reduce == "mean" else out
 
 
+def _scatter_prod_ref(a: np.ndarray, b: np.ndarray, index: np.ndarray, include_self: bool) -> np.ndarray:
+    coords, src = _coords(index, 0), b[tuple(slice(0, n) for n in index.shape)]
+    out = a.copy()
+    if not include_self:
+        out[coords] = 1
+    np.multiply.at(out, coords, src)
+    return out
+
+
 def _pattern(shape: tuple[int, ...]) -> np.ndarray:
     """A fixed bool mask of ``shape`` (every third element False)."""
     return np.arange(int(np.prod(shape))).reshape(shape) % 3 != 1
@@ -814,6 +823,14 @@ GATHERING = [
                  a, 0, _torch_index(_repeating(a.shape, 0)[: a.shape[0]]), b, r, include_self=i))
       for reduce, include_self in [("sum", True), ("sum", False), ("mean", True), ("mean", False), ("amax", True),
                                    ("amax", False), ("amin", True), ("amin", False)]],
+    *[OpCase(f"scatter_reduce:prod{'' if include_self else '_without_self'}",
+             lambda a, b, i=include_self: autograd.scatter_reduce(a, 0, _repeating(a.shape, 0)[: a.shape[0]], b,
+                                                                  "prod", include_self=i),
+             lambda a, b, i=include_self: _scatter_prod_ref(a, b, _repeating(a.shape, 0)[: a.shape[0]], i), arity=2,
+             shapes=same(min_dims=1), differentiable_twice=False,
+             torch_fn=lambda a, b, i=include_self: _torch().scatter_reduce(
+                 a, 0, _torch_index(_repeating(a.shape, 0)[: a.shape[0]]), b, "prod", include_self=i))
+      for include_self in (True, False)],
     OpCase("index_select", lambda x: autograd.index_select(x, 0, np.array([0, 0, -1]) % x.shape[0]),
            lambda a: a[np.array([0, 0, -1]) % a.shape[0]], **NONSCALAR,
            torch_fn=lambda x: _torch().index_select(x, 0, _torch().tensor([0, 0, -1]) % x.shape[0])),

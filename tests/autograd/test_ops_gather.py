@@ -6,9 +6,13 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 import autograd
 from autograd.gradcheck import gradgradcheck
+
+from .op_cases import examples
 
 
 @pytest.fixture(scope="module")
@@ -158,9 +162,43 @@ def test_scatter_reduce_ties_and_integers_match_torch(torch: Any, reduce: str, i
     np.testing.assert_array_equal(ours_int.data, theirs_int.numpy())
 
 
-def test_scatter_reduce_refuses_prod_and_unknown_modes() -> None:
+def test_scatter_reduce_refuses_unknown_modes() -> None:
     x = autograd.tensor([1.0, 2.0])
-    with pytest.raises(ValueError, match="'prod' is not supported"):
-        x.scatter_reduce(0, np.array([0]), autograd.tensor([3.0]), "prod")
     with pytest.raises(ValueError, match="must be one of"):
         x.scatter_reduce(0, np.array([0]), autograd.tensor([3.0]), "max")
+
+
+@pytest.mark.parametrize("include_self", [True, False])
+@examples(1.0)
+@given(data=st.data())
+def test_scatter_reduce_prod_with_zeros_matches_torch(include_self: bool, data: st.DataObject) -> None:
+    """Zeros among the factors (one, several, in x or in src): each factor's gradient is the product of the others."""
+    torch = pytest.importorskip("torch")
+    n, m, k = data.draw(st.integers(1, 4)), data.draw(st.integers(1, 3)), data.draw(st.integers(1, 5))
+    values = st.sampled_from([0.0, -1.5, 0.5, 2.0, 3.0])
+    x = np.array(data.draw(st.lists(values, min_size=n * m, max_size=n * m))).reshape(n, m)
+    src = np.array(data.draw(st.lists(values, min_size=k * m, max_size=k * m))).reshape(k, m)
+    index = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=k * m, max_size=k * m))).reshape(k, m)
+    upstream = np.random.default_rng(0).standard_normal((n, m))
+    ours_x, ours_s = autograd.tensor(x, requires_grad=True), autograd.tensor(src, requires_grad=True)
+    ours = ours_x.scatter_reduce(0, index, ours_s, "prod", include_self=include_self)
+    tx, ts = torch.tensor(x, requires_grad=True), torch.tensor(src, requires_grad=True)
+    theirs = tx.scatter_reduce(0, torch.tensor(index), ts, "prod", include_self=include_self)
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy())
+    ours.backward(upstream)
+    theirs.backward(torch.tensor(upstream))
+    np.testing.assert_allclose(ours_x.grad.data, tx.grad.numpy())
+    np.testing.assert_allclose(ours_s.grad.data, ts.grad.numpy())
+    ints = autograd.tensor(x.astype(np.int64)).scatter_reduce(0, index, autograd.tensor(src.astype(np.int64)), "prod",
+                                                               include_self=include_self)
+    theirs_int = torch.tensor(x.astype(np.int64)).scatter_reduce(0, torch.tensor(index),
+                                                                torch.tensor(src.astype(np.int64)), "prod",
+                                                                include_self=include_self)
+    np.testing.assert_array_equal(ints.data, theirs_int.numpy())
+
+
+def test_scatter_reduce_prod_refuses_a_second_derivative() -> None:
+    x = autograd.tensor([1.0, 2.0], requires_grad=True)
+    (g,) = autograd.grad(x.scatter_reduce(0, np.array([0, 0]), x * 3, "prod").sum(), x, create_graph=True)
+    with pytest.raises(RuntimeError, match="ScatterProdBackward is not implemented: its backward is once_differentiable"):
+        g.sum().backward()
