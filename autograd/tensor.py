@@ -1090,6 +1090,52 @@ class Tensor:
     def kron(self, other: Any) -> Tensor:
         return ops.kron(self, other)
 
+    def index_add(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+        return ops.index_add(self, dim, index, source, alpha=alpha)
+
+    def index_fill(self, dim: int, index: Any, value: Any) -> Tensor:
+        return ops.index_fill(self, dim, index, value)
+
+    def index_copy(self, dim: int, index: Any, source: Any) -> Tensor:
+        return ops.index_copy(self, dim, index, source)
+
+    def index_add_(self, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+        return self._update("index_add_", lambda: self.index_add(dim, index, source, alpha=alpha), source)
+
+    def index_fill_(self, dim: int, index: Any, value: Any) -> Tensor:
+        return self._update("index_fill_", lambda: self.index_fill(dim, index, value), value)
+
+    def index_copy_(self, dim: int, index: Any, source: Any) -> Tensor:
+        return self._update("index_copy_", lambda: self.index_copy(dim, index, source), source)
+
+    def unique(self, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+               dim: int | None = None) -> Any:
+        return ops.unique(self, sorted, return_inverse, return_counts, dim)
+
+    def bincount(self, weights: Any = None, minlength: int = 0) -> Tensor:
+        return ops.bincount(self, weights, minlength)
+
+    def quantile(self, q: Any, dim: int | None = None, keepdim: bool = False, *, interpolation: str = "linear") -> Tensor:
+        return ops.quantile(self, q, dim, keepdim, interpolation=interpolation)
+
+    def inverse(self) -> Tensor:
+        return ops.inverse(self)
+
+    def det(self) -> Tensor:
+        return ops.det(self)
+
+    def slogdet(self) -> Any:
+        return ops.slogdet(self)
+
+    def logdet(self) -> Tensor:
+        return ops.logdet(self)
+
+    def matrix_power(self, n: int) -> Tensor:
+        return ops.matrix_power(self, n)
+
+    def cross(self, other: Any, dim: int | None = None) -> Tensor:
+        return ops.cross(self, other, dim)
+
     # ------------------------------------------------------------------ more shape methods
     def movedim(self, source: Any, destination: Any) -> Tensor:
         return ops.movedim(self, source, destination)

@@ -13,8 +13,8 @@ from ..errors import ArgumentError, DTypeError, ShapeError
 from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
-from .elementwise import _data, _tensor
-from .indexing import getitem
+from .elementwise import _data, _tensor, where
+from .indexing import IndexAdd, getitem
 
 
 def _dim(dim: int | None, axis: int | None, op: str) -> int:
@@ -326,3 +326,47 @@ def index_select(x: Any, dim: int | None = None, index: Any = None, *, axis: int
     if x.ndim == 0:
         return getitem(x.reshape(1), idx.reshape(-1)).reshape(())
     return getitem(x, (slice(None),) * a[0] + (idx.reshape(-1),))
+
+
+def _index_along(op: str, x: Tensor, dim: int, index: Any) -> tuple[int, np.ndarray]:
+    """The axis and the 1-d int64 index of an index_add/index_fill/index_copy call, checked against x."""
+    (a,) = normalize_axis(dim, max(x.ndim, 1))
+    idx = _as_index(index, op).reshape(-1)
+    size = x.shape[a] if x.ndim else 1
+    if idx.size and (idx.min() < -size or idx.max() >= size):
+        raise IndexError(f"{op}: index out of range for dimension {dim} with size {size}")
+    return a, idx % max(size, 1)
+
+
+def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
+    """A copy of ``x`` with ``alpha·source``'s slices added at ``index`` along ``dim`` (repeats add up)."""
+    x, source = _tensor(x), _tensor(source)
+    a, idx = _index_along("index_add", x, dim, index)
+    added = source if alpha == 1 else source * alpha
+    return x + IndexAdd.apply(added, index=(slice(None),) * a + (idx,), shape=x.shape)
+
+
+def _slice_mask(x: Tensor, a: int, idx: np.ndarray) -> np.ndarray:
+    along = np.zeros(x.shape[a] if x.ndim else 1, dtype=bool)
+    along[idx] = True
+    return along.reshape((-1,) + (1,) * (x.ndim - a - 1)) if x.ndim else along.reshape(())
+
+
+def index_fill(x: Any, dim: int, index: Any, value: Any) -> Tensor:
+    """A copy of ``x`` with the slices at ``index`` along ``dim`` set to ``value`` (a number or a 0-d tensor)."""
+    x = _tensor(x)
+    a, idx = _index_along("index_fill", x, dim, index)
+    if isinstance(value, Tensor) and value.ndim:
+        raise ShapeError(f"index_fill only supports a 0-dimensional value tensor, got {value.ndim} dimensions")
+    fill = value if isinstance(value, Tensor) else Tensor._constant(np.asarray(value, dtype=x.dtype))
+    return where(_slice_mask(x, a, idx), fill.to(x.dtype), x)
+
+
+def index_copy(x: Any, dim: int, index: Any, source: Any) -> Tensor:
+    """A copy of ``x`` with ``source``'s slices written at ``index`` along ``dim``."""
+    x, source = _tensor(x), _tensor(source)
+    a, idx = _index_along("index_copy", x, dim, index)
+    if source.dtype != x.dtype:
+        raise DTypeError(f"index_copy: source has dtype {source.dtype} but the input has {x.dtype}")
+    written = IndexAdd.apply(source, index=(slice(None),) * a + (idx,), shape=x.shape)
+    return where(_slice_mask(x, a, idx), written, x)

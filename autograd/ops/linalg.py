@@ -4,7 +4,7 @@ and nuclear)."""
 from __future__ import annotations
 
 import string
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -13,7 +13,8 @@ from ..function import Context, Function, once_differentiable
 from ..tensor import Tensor
 from .axes import normalize_axis
 from .elementwise import Cast, Where, _data, _tensor, abs, cast, sign
-from .shape import SumTo, reshape, squeeze, transpose, unsqueeze
+from .rearrange import broadcast_tensors, select
+from .shape import SumTo, reshape, squeeze, stack, transpose, unsqueeze
 
 
 def _swap_last(t: Any) -> Any:
@@ -388,3 +389,147 @@ def cdist(x1: Any, x2: Any, p: float = 2.0) -> Tensor:
     if p < 0:
         raise ArgumentError(f"cdist only supports non-negative p values, got {p}")
     return norm(unsqueeze(x1, -2) - unsqueeze(x2, -3), p, dim=-1)
+
+
+def _square(op: str, a: Tensor) -> None:
+    if a.ndim < 2 or a.shape[-1] != a.shape[-2]:
+        raise ShapeError(f"{op}: A must be batches of square matrices, but they are {a.shape[-2:]} matrices"
+                         if a.ndim >= 2 else f"{op}: the input must have at least 2 dimensions, got {a.ndim}")
+    if a.dtype.kind != "f":
+        raise DTypeError(f"{op}: expected a floating point tensor, got {a.dtype}")
+
+
+class Inverse(Function):
+    """Y = A⁻¹;  ∂L/∂A = −Yᵀ·G·Yᵀ"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        try:
+            y = np.linalg.inv(a)
+        except np.linalg.LinAlgError as e:
+            raise ArgumentError(f"linalg.inv: the input matrix is singular ({e})") from None
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (y,) = ctx.saved_tensors
+        y_t = _swap_last(y)
+        return -(y_t @ grad @ y_t)
+
+
+def inverse(a: Any) -> Tensor:
+    """The inverse of a square matrix (or of each in a batch); a singular one raises."""
+    a = _tensor(a)
+    _square("inverse", a)
+    return Inverse.apply(a)
+
+
+class Det(Function):
+    """y = det A;  ∂y/∂A = the cofactor matrix, y·A⁻ᵀ where A is invertible (from the SVD where it is not)"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a)
+        y = np.linalg.det(a)
+        ctx.y = y
+        return np.asarray(y)
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Any:
+        (a,) = ctx.saved_tensors
+        y = ctx.y
+        g = grad[..., None, None] if isinstance(grad, Tensor) else np.asarray(grad)[..., None, None]
+        if np.all(y != 0) and isinstance(a, Tensor):  # a graph of the gradient: in Tensor ops
+            return g * (Det.apply(a)[..., None, None] * _swap_last(Inverse.apply(a)))
+        if isinstance(a, Tensor):
+            raise RuntimeError("det: the second derivative at a singular matrix is not implemented")
+        u, s, vt = np.linalg.svd(a)
+        others = np.stack([np.prod(np.delete(s, i, axis=-1), axis=-1) for i in range(s.shape[-1])], axis=-1)
+        sign = np.linalg.det(u) * np.linalg.det(vt)
+        cofactor = sign[..., None, None] * (u * others[..., None, :]) @ vt
+        return g * cofactor
+
+
+def det(a: Any) -> Tensor:
+    """The determinant of a square matrix (or of each in a batch)."""
+    a = _tensor(a)
+    _square("det", a)
+    return Det.apply(a)
+
+
+class SlogDet(NamedTuple):
+    """``slogdet``'s result: the determinant's sign and the log of its absolute value, as PyTorch's."""
+
+    sign: Tensor
+    logabsdet: Tensor
+
+
+class LogAbsDet(Function):
+    """y = ln |det A|;  ∂y/∂A = A⁻ᵀ"""
+
+    arrays_ok = True
+
+    @staticmethod
+    def forward(ctx: Context, a: np.ndarray) -> np.ndarray:
+        ctx.save_for_backward(a)
+        return np.asarray(np.linalg.slogdet(a)[1])
+
+    @staticmethod
+    def backward(ctx: Context, grad: Tensor) -> Tensor:
+        (a,) = ctx.saved_tensors
+        g = grad[..., None, None]
+        return g * _swap_last(Inverse.apply_in_backward(a))
+
+
+def slogdet(a: Any) -> SlogDet:
+    """The sign of the determinant and the log of its absolute value (stable where the determinant is tiny)."""
+    a = _tensor(a)
+    _square("slogdet", a)
+    return SlogDet(Tensor._constant(np.asarray(np.linalg.slogdet(a.data)[0])), LogAbsDet.apply(a))
+
+
+def logdet(a: Any) -> Tensor:
+    """ln det A: NaN where the determinant is negative, −inf where it is zero."""
+    sign, logabs = slogdet(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return logabs + np.log(sign.data)
+
+
+def matrix_power(a: Any, n: int) -> Tensor:
+    """Aⁿ by repeated squaring; n = 0 gives the identity, n < 0 a power of the inverse."""
+    a = _tensor(a)
+    _square("matrix_power", a)
+    if n == 0:  # the identity, linked to A with a zero gradient (as PyTorch's)
+        eye = np.broadcast_to(np.eye(a.shape[-1], dtype=a.dtype), a.shape)
+        return Where.apply(eye, a, cond=np.ones(a.shape, dtype=bool))
+    base, result = (inverse(a) if n < 0 else a), None
+    k = abs(n)
+    while k:
+        if k & 1:
+            result = base if result is None else matmul(result, base)
+        k >>= 1
+        if k:
+            base = matmul(base, base)
+    return result
+
+
+def cross(a: Any, b: Any, dim: int | None = None) -> Tensor:
+    """The cross product of 3-vectors along ``dim`` (PyTorch's default: the first dim of size 3), broadcasting."""
+    a, b = broadcast_tensors(a, b)
+    if dim is None:
+        sizes = [i for i, n in enumerate(a.shape) if n == 3]
+        if not sizes:
+            raise ShapeError(f"cross: no dimension of size 3 in input of shape {a.shape}")
+        dim = sizes[0]
+    (d,) = normalize_axis(dim, a.ndim)
+    if a.shape[d] != 3:
+        raise ShapeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {a.shape[d]} and "
+                         f"{b.shape[d]}")
+    a0, a1, a2 = (select(a, d, i) for i in range(3))
+    b0, b1, b2 = (select(b, d, i) for i in range(3))
+    return stack([a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0], d)

@@ -6,11 +6,12 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from ..errors import ShapeError
+from ..errors import ArgumentError, DTypeError, ShapeError
 from ..tensor import Tensor
 from .axes import dim_or_axis, normalize_axis
 from .elementwise import _tensor
-from .shape import reshape
+from .maths import lerp
+from .shape import permute, reshape, unsqueeze
 
 
 class ValuesIndices(NamedTuple):
@@ -126,3 +127,101 @@ def median(x: Any, dim: int | None = None, keepdim: bool = False, *, axis: int |
     nan = np.isnan(line) if line.dtype.kind == "f" else np.zeros(line.shape, dtype=bool)
     index = np.where(nan.any(axis=a, keepdims=True), np.argmax(nan, axis=a, keepdims=True), index)
     return _select(x, index, a, keepdim if keepdims is None else keepdims)
+
+
+def unique(x: Any, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
+           dim: int | None = None) -> Any:
+    """The distinct values (sorted), and with the flags the index of each element's value and each value's count;
+    ``dim`` takes distinct slices along it. No gradient (as PyTorch)."""
+    a = _tensor(x).data
+    axis = None if dim is None else normalize_axis(dim, a.ndim)[0]
+    values, inverse, counts = np.unique(a, return_inverse=True, return_counts=True, axis=axis)
+    out = [Tensor._constant(values)]
+    if return_inverse:
+        out.append(Tensor._constant(inverse.reshape(a.shape if axis is None else -1).astype(np.int64)))
+    if return_counts:
+        out.append(Tensor._constant(counts.astype(np.int64)))
+    return out[0] if len(out) == 1 else tuple(out)
+
+
+def bincount(x: Any, weights: Any = None, minlength: int = 0) -> Tensor:
+    """How often each value 0 … max occurs in a 1-d non-negative integer tensor (summing ``weights`` if given)."""
+    a = _tensor(x).data
+    if a.ndim != 1 or a.dtype.kind not in "iu":
+        raise DTypeError(f"bincount only supports 1-d non-negative integral inputs, got {a.dtype} of shape {a.shape}")
+    if a.size and a.min() < 0:
+        raise ArgumentError("bincount only supports 1-d non-negative integral inputs")
+    w = None if weights is None else _tensor(weights).data
+    counts = np.bincount(a, weights=w, minlength=minlength)
+    dtype = np.int64 if w is None else (w.dtype if w.dtype.kind == "f" else np.float64)
+    return Tensor._constant(counts.astype(dtype))
+
+
+def searchsorted(sorted_sequence: Any, values: Any, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None) -> Tensor:
+    """Where each of ``values`` would be inserted into the sorted last dim of ``sorted_sequence`` to keep it
+    sorted (after equal entries with ``right=True`` or ``side='right'``); int64 (int32 with ``out_int32``)."""
+    seq, v = _tensor(sorted_sequence).data, _tensor(values).data
+    side = side or ("right" if right else "left")
+    if seq.ndim <= 1:
+        out = np.searchsorted(seq, v, side=side)
+    else:
+        if seq.shape[:-1] != v.shape[:-1]:
+            raise ShapeError(f"searchsorted: boundaries {seq.shape} and input {v.shape} must agree in all but the "
+                             "last dimension")
+        rows_s, rows_v = seq.reshape(-1, seq.shape[-1]), v.reshape(-1, v.shape[-1])
+        out = np.stack([np.searchsorted(s, r, side=side) for s, r in zip(rows_s, rows_v, strict=True)]).reshape(v.shape)
+    return Tensor._constant(np.asarray(out, dtype=np.int32 if out_int32 else np.int64))
+
+
+def bucketize(x: Any, boundaries: Any, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """The bucket of each element of ``x`` among the sorted 1-d ``boundaries``: ``searchsorted(boundaries, x)``."""
+    if _tensor(boundaries).ndim != 1:
+        raise ShapeError("bucketize: boundaries must be a 1-d tensor")
+    return searchsorted(boundaries, x, out_int32=out_int32, right=right)
+
+
+def quantile(x: Any, q: Any, dim: int | None = None, keepdim: bool = False, *,
+             interpolation: str = "linear") -> Tensor:
+    """The ``q``-quantiles over ``dim`` (of all elements by default), interpolating between the two nearest
+    ranks; a 1-d ``q`` adds a leading dim. The gradient goes to the ranks used, by their weights."""
+    x = _tensor(x)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"quantile() input tensor must be either float or double dtype, got {x.dtype}")
+    if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
+        raise ArgumentError(f"quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
+                            f"got {interpolation!r}")
+    qs = np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64)
+    if qs.ndim > 1:
+        raise ShapeError(f"quantile() q must be a scalar or 1D tensor, got {qs.ndim} dims")
+    if qs.size and (qs.min() < 0 or qs.max() > 1):
+        raise ArgumentError("quantile() q values must be in the range [0, 1]")
+    if dim is None:
+        flat = sort(x.reshape(-1)).values
+        out = _interpolate(flat, 0, qs, interpolation)
+        return out.reshape(qs.shape + (1,) * x.ndim) if keepdim else out
+    (a,) = normalize_axis(dim, x.ndim)
+    ranked = sort(x, a).values
+    out = _interpolate(ranked, a, qs, interpolation)  # the q dim replaces axis a, then moves to the front
+    out = permute(out, (a, *(i for i in range(out.ndim) if i != a))) if qs.ndim else out
+    if keepdim:
+        out = unsqueeze(out, a + qs.ndim)
+    return out
+
+
+def _interpolate(ranked: Tensor, a: int, qs: np.ndarray, how: str) -> Tensor:
+    """Values at fractional ranks ``qs·(n − 1)`` along axis ``a`` of a sorted tensor."""
+    n = ranked.shape[a]
+    pos = qs.reshape(-1) * (n - 1)
+    lo, hi = np.floor(pos).astype(np.int64), np.ceil(pos).astype(np.int64)
+    take = (lambda i: ranked[(slice(None),) * a + (i,)]) if qs.ndim else (lambda i: ranked[(slice(None),) * a + (i[0],)])
+    if how == "lower":
+        return take(lo)
+    if how == "higher":
+        return take(hi)
+    if how == "nearest":
+        return take(np.round(pos).astype(np.int64))  # ties to even, as PyTorch's round
+    frac = np.full_like(pos, 0.5) if how == "midpoint" else pos - lo
+    shape = (1,) * a + (-1,) + (1,) * (ranked.ndim - a - 1) if qs.ndim else ()
+    weight = frac.astype(ranked.dtype).reshape(shape) if qs.ndim else ranked.dtype.type(frac[0])
+    return lerp(take(lo), take(hi), weight)  # from the nearer end, as PyTorch's lerp

@@ -1088,6 +1088,33 @@ def _torch_call(name: str) -> Callable[..., Any]:
     return lambda *xs, **kw: getattr(_torch(), name)(*xs, **kw)
 
 
+INDEX_ROWS = np.array([2, 0, 2])
+SHIFT = 3.0 * np.eye(3)  # entries in [−0.9, 0.9] plus 3·I: strictly diagonally dominant, so well conditioned
+SQUARE = {"shapes": fixed((2, 3, 3)), "domain": (-0.9, 0.9)}
+
+
+def _like(a: np.ndarray) -> np.ndarray:
+    return SHIFT.astype(a.dtype)
+
+
+def _index_add_ref(a: np.ndarray, b: np.ndarray, alpha: float) -> np.ndarray:
+    out = a.copy()
+    np.add.at(out, INDEX_ROWS, alpha * b)
+    return out
+
+
+def _index_fill_ref(a: np.ndarray, value: float) -> np.ndarray:
+    out = a.copy()
+    out[:, [2, 0]] = value
+    return out
+
+
+def _index_copy_ref(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    out = a.copy()
+    out[[3, 1]] = b
+    return out
+
+
 TAKE_INDEX = np.array([[0, 5], [11, -1]])
 ALONG_INDEX = np.array([[2, 0], [1, 1], [3, 2]])
 TWO_D = {"shapes": one(min_dims=2)}
@@ -1204,6 +1231,56 @@ PYTORCH_NAMES = [
              torch_fn=lambda a, b, name=name: getattr(_torch(), name)([a, b]))
       for name, shape_kw in (("hstack", {}), ("vstack", {}), ("row_stack", {}), ("dstack", {}),
                              ("column_stack", {"max_dims": 2}))],
+    OpCase("index_add", lambda a, b: autograd.index_add(a, 0, INDEX_ROWS, b, alpha=2.0),
+           lambda a, b: _index_add_ref(a, b, 2.0), arity=2, **_fixed((4, 3), (3, 3)),
+           torch_fn=lambda a, b: _torch().index_add(a, 0, _torch_index(INDEX_ROWS), b, alpha=2.0)),
+    OpCase("index_fill", lambda x: autograd.index_fill(x, 1, np.array([2, 0]), -0.5),
+           lambda a: _index_fill_ref(a, -0.5), **_fixed((2, 3)),
+           torch_fn=lambda x: _torch().index_fill(x, 1, _torch_index(np.array([2, 0])), -0.5)),
+    OpCase("index_copy", lambda a, b: autograd.index_copy(a, 0, np.array([3, 1]), b),
+           lambda a, b: _index_copy_ref(a, b), arity=2, **_fixed((4, 2), (2, 2)),
+           torch_fn=lambda a, b: _torch().index_copy(a, 0, _torch_index(np.array([3, 1])), b)),
+    OpCase("quantile", lambda x: autograd.quantile(x, 0.3, -1), lambda a: np.quantile(a, 0.3, -1), **UNIQUE,
+           **NONSCALAR, torch_fn=lambda x: _torch().quantile(x, 0.3, -1)),
+    OpCase("quantile:several_all", lambda x: autograd.quantile(x, np.array([0.1, 0.8])),
+           lambda a: np.quantile(a, np.array([0.1, 0.8], a.dtype)), **UNIQUE,
+           torch_fn=lambda x: _torch().quantile(x, _torch().tensor([0.1, 0.8], dtype=x.dtype))),
+    OpCase("quantile:midpoint_keepdim", lambda x: autograd.quantile(x, 0.5, 0, True, interpolation="midpoint"),
+           lambda a: np.quantile(a, 0.5, 0, method="midpoint", keepdims=True), **UNIQUE, **NONSCALAR,
+           torch_fn=lambda x: _torch().quantile(x, 0.5, 0, True, interpolation="midpoint")),
+    OpCase("inverse", lambda x: autograd.inverse(x + x.new_tensor(SHIFT)), lambda a: np.linalg.inv(a + _like(a)), **SQUARE,
+           torch_fn=lambda x: _torch().inverse(x + x.new_tensor(SHIFT))),
+    OpCase("det", lambda x: autograd.det(x + x.new_tensor(SHIFT)), lambda a: np.linalg.det(a + _like(a)), **SQUARE,
+           torch_fn=lambda x: _torch().det(x + x.new_tensor(SHIFT))),
+    OpCase("slogdet", lambda x: autograd.slogdet(x - x.new_tensor(SHIFT)).logabsdet,
+           lambda a: np.linalg.slogdet(a - _like(a))[1], **SQUARE,
+           torch_fn=lambda x: _torch().slogdet(x - x.new_tensor(SHIFT)).logabsdet),
+    OpCase("logdet", lambda x: autograd.logdet(x + x.new_tensor(SHIFT)),
+           lambda a: np.linalg.slogdet(a + _like(a))[1], **SQUARE,
+           torch_fn=lambda x: _torch().logdet(x + x.new_tensor(SHIFT))),
+    *[OpCase(f"matrix_power:{n}" if n != 3 else "matrix_power",
+             lambda x, n=n: autograd.matrix_power(x + x.new_tensor(SHIFT), n),
+             lambda a, n=n: np.linalg.matrix_power(a + _like(a), n), **SQUARE,
+             torch_fn=lambda x, n=n: _torch().matrix_power(x + x.new_tensor(SHIFT), n)) for n in (3, 0, -2)],
+    OpCase("cross", lambda a, b: autograd.cross(a, b, dim=-1), lambda a, b: np.cross(a, b), arity=2,
+           **_fixed((4, 3), (1, 3)), torch_fn=lambda a, b: _torch().cross(a, b, dim=-1)),
+    OpCase("Tensor.index_add", lambda a, b: a.index_add(0, INDEX_ROWS, b), lambda a, b: _index_add_ref(a, b, 1.0),
+           arity=2, **_fixed((4, 3), (3, 3)), torch_fn=lambda a, b: a.index_add(0, _torch_index(INDEX_ROWS), b)),
+    OpCase("Tensor.index_fill", lambda x: x.index_fill(1, np.array([2, 0]), -0.5), lambda a: _index_fill_ref(a, -0.5),
+           **_fixed((2, 3)), torch_fn=lambda x: x.index_fill(1, _torch_index(np.array([2, 0])), -0.5)),
+    OpCase("Tensor.index_copy", lambda a, b: a.index_copy(0, np.array([3, 1]), b), _index_copy_ref, arity=2,
+           **_fixed((4, 2), (2, 2)), torch_fn=lambda a, b: a.index_copy(0, _torch_index(np.array([3, 1])), b)),
+    both("Tensor.quantile", method("quantile", 0.75, -1), lambda a: np.quantile(a, 0.75, -1), **UNIQUE, **NONSCALAR),
+    both("Tensor.inverse", lambda x: (x + x.new_tensor(SHIFT)).inverse(), lambda a: np.linalg.inv(a + _like(a)),
+         **SQUARE),
+    both("Tensor.det", lambda x: (x + x.new_tensor(SHIFT)).det(), lambda a: np.linalg.det(a + _like(a)), **SQUARE),
+    both("Tensor.slogdet", lambda x: (x + x.new_tensor(SHIFT)).slogdet()[1],
+         lambda a: np.linalg.slogdet(a + _like(a))[1], **SQUARE),
+    both("Tensor.logdet", lambda x: (x + x.new_tensor(SHIFT)).logdet(), lambda a: np.linalg.slogdet(a + _like(a))[1],
+         **SQUARE),
+    both("Tensor.matrix_power", method("matrix_power", 2), lambda a: a @ a, **SQUARE),
+    both("Tensor.cross", lambda a, b: a.cross(b, dim=0), lambda a, b: np.cross(a, b, axis=0), arity=2,
+         **_fixed((3, 2), (3, 2))),
     both("Tensor.multiply", lambda a, b: a.multiply(b), np.multiply, arity=2),
     both("Tensor.divide", lambda a, b: a.divide(b), np.divide, arity=2, domain=((-3.0, 3.0), avoiding(0.0, gap=0.5))),
     both("Tensor.true_divide", lambda a, b: a.true_divide(b), np.divide, arity=2,

@@ -27,7 +27,8 @@ NOT_DIFFERENTIABLE = {"argmax", "argmin", "eq", "ne", "lt", "le", "gt", "ge"}
 NOT_DIFFERENTIABLE |= {"argsort"}  # int64 indices
 NOT_DIFFERENTIABLE |= {"greater", "greater_equal", "less", "less_equal", "not_equal", "equal", "bitwise_and",
                        "bitwise_or", "bitwise_xor", "bitwise_left_shift", "bitwise_right_shift", "signbit", "isposinf",
-                       "isneginf", "heaviside", "count_nonzero", "broadcast_shapes"}  # tested in test_torch_names.py
+                       "isneginf", "heaviside", "count_nonzero", "broadcast_shapes", "unique", "bincount",
+                       "searchsorted", "bucketize"}  # tested in test_torch_names.py
 NOT_DIFFERENTIABLE |= {"all", "allclose", "any", "bitwise_not", "isclose", "isfinite", "isinf", "isnan", "logical_and",
                        "logical_not", "logical_or", "logical_xor", "nonzero"}  # tested in test_ops_logical.py
 # Tensor members that are not differentiable ops, or (float) only cast to the float32 default, where
@@ -54,7 +55,8 @@ NOT_OPS |= {"eq", "ne", "lt", "le", "gt", "ge", "greater", "greater_equal", "les
             "bitwise_right_shift", "signbit", "isposinf", "isneginf", "heaviside", "count_nonzero",
             "is_floating_point", "is_complex", "is_signed", "ndimension", "nelement", "element_size", "itemsize",
             "nbytes", "is_contiguous", "cpu", "device", "is_cpu", "is_cuda", "new_zeros", "new_ones", "new_empty",
-            "new_full", "new_tensor", "multinomial", "bernoulli"}
+            "new_full", "new_tensor", "multinomial", "bernoulli", "unique", "bincount",
+            "index_add_", "index_fill_", "index_copy_"}
 NOT_OPS |= {"__invert__", "bitwise_not", "all", "allclose", "any", "isclose", "isfinite", "isinf", "isnan", "logical_and",
             "logical_not", "logical_or", "logical_xor", "nonzero"}  # masks and checks: test_ops_logical.py
 

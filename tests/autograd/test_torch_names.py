@@ -247,3 +247,69 @@ def test_decorators_without_parentheses_and_inference_mode() -> None:
         assert (x * 2).requires_grad
     assert autograd.is_tensor(x) and not autograd.is_tensor(1.0) and autograd.numel(x) == 1
     assert autograd.is_floating_point(x) and not autograd.is_floating_point(autograd.tensor([1]))
+
+
+@examples(0.5)
+@given(values=st.lists(st.integers(0, 6), min_size=1, max_size=12))
+def test_unique_bincount_searchsorted_bucketize(values: list[int]) -> None:
+    a, t = autograd.tensor(values), torch.tensor(values)
+    for ours, theirs in zip(autograd.unique(a, return_inverse=True, return_counts=True),
+                            torch.unique(t, return_inverse=True, return_counts=True), strict=True):
+        _same(ours, theirs)
+    _same(a.bincount(minlength=3), t.bincount(minlength=3))
+    weights = np.linspace(0.5, 2.0, len(values))
+    ours_w, theirs_w = autograd.bincount(a, autograd.tensor(weights)), torch.bincount(t, torch.tensor(weights))
+    assert ours_w.dtype == _dtype(theirs_w)
+    np.testing.assert_allclose(ours_w.data, theirs_w.numpy())
+    edges = [1.0, 2.5, 4.0]
+    for right in (False, True):
+        _same(autograd.bucketize(a, autograd.tensor(edges), right=right), torch.bucketize(t, torch.tensor(edges),
+                                                                                         right=right))
+        _same(autograd.searchsorted(autograd.tensor(sorted(values)), autograd.tensor([0, 3, 6]), right=right),
+              torch.searchsorted(torch.tensor(sorted(values)), torch.tensor([0, 3, 6]), right=right))
+
+
+def test_unique_slices() -> None:
+    rows = [[1, 2], [1, 2], [0, 1]]
+    for ours, theirs in zip(autograd.unique(autograd.tensor(rows), dim=0, return_inverse=True),
+                            torch.unique(torch.tensor(rows), dim=0, return_inverse=True), strict=True):
+        _same(ours, theirs)
+
+
+def test_det_at_a_singular_matrix_is_the_cofactor_matrix() -> None:
+    """A deliberate difference: the true derivative (PyTorch 2.13 returns zeros there)."""
+    a = autograd.tensor([[0.0, 0.0], [0.0, 1.0]], dtype=autograd.float64, requires_grad=True)
+    a.det().backward()
+    np.testing.assert_allclose(a.grad.data, [[1.0, 0.0], [0.0, 0.0]])
+    m = np.array([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [1.0, 0.0, 1.0]])
+    b = autograd.tensor(m, requires_grad=True)
+    autograd.det(b).backward()
+    cofactor = np.array([[(-1) ** (i + j) * np.linalg.det(np.delete(np.delete(m, i, 0), j, 1)) for j in range(3)]
+                         for i in range(3)])
+    np.testing.assert_allclose(b.grad.data, cofactor, atol=1e-12)
+
+
+def test_linear_algebra_edges_as_pytorch() -> None:
+    with pytest.raises(RuntimeError, match="singular"):
+        autograd.inverse(autograd.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    with pytest.raises(RuntimeError):
+        torch.inverse(torch.tensor([[1.0, 2.0], [2.0, 4.0]]))
+    negative = [[0.0, 1.0], [1.0, 0.0]]
+    assert np.isnan(autograd.logdet(autograd.tensor(negative)).item()) and np.isnan(torch.logdet(
+        torch.tensor(negative)).item())
+    x = autograd.tensor(np.eye(2) * 2, requires_grad=True)
+    identity = x.matrix_power(0)
+    assert identity.requires_grad
+    identity.sum().backward()
+    np.testing.assert_array_equal(x.grad.data, np.zeros((2, 2)))
+    with pytest.raises(RuntimeError):
+        autograd.cross(autograd.ones(2, 4), autograd.ones(2, 4))
+
+
+def test_index_methods_in_place() -> None:
+    ours, theirs = autograd.zeros(3, 2), torch.zeros(3, 2)
+    for t, m in ((ours, autograd), (theirs, torch)):
+        t.index_add_(0, m.tensor([0, 0, 2]), m.ones(3, 2))
+        t.index_fill_(1, m.tensor([1]), -1.0)
+        t.index_copy_(0, m.tensor([1]), m.full((1, 2), 5.0))
+    _same(ours, theirs)
