@@ -276,3 +276,76 @@ class Step(Module):
 
     def extra_repr(self) -> str:
         return f"threshold={self.threshold}"
+
+
+class GLU(Module):
+    """GLU(a, b) = a ⊗ σ(b), with a and b the halves of the input along ``dim`` (the gated linear unit)"""
+
+    def __init__(self, dim: int = -1) -> None:
+        super().__init__()
+        self.dim = dim
+
+    def forward(self, x: Any) -> Tensor:
+        return F.glu(x, self.dim)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}"
+
+
+class Softshrink(Module):
+    """f(z) = z − λ if z > λ, z + λ if z < −λ, else 0"""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x: Any) -> Tensor:
+        return F.softshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Hardshrink(Module):
+    """f(z) = z if |z| > λ else 0"""
+
+    def __init__(self, lambd: float = 0.5) -> None:
+        super().__init__()
+        self.lambd = lambd
+
+    def forward(self, x: Any) -> Tensor:
+        return F.hardshrink(x, self.lambd)
+
+    def extra_repr(self) -> str:
+        return str(self.lambd)
+
+
+class Tanhshrink(Module):
+    """f(z) = z − tanh z"""
+
+    def forward(self, x: Any) -> Tensor:
+        return F.tanhshrink(x)
+
+
+class RReLU(Module):
+    """f(z) = z if z > 0 else a·z: in training a ~ U(lower, upper) afresh per element, in eval a = (lower + upper)/2"""
+
+    def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3) -> None:
+        super().__init__()
+        self.lower, self.upper = lower, upper
+
+    def forward(self, x: Any) -> Tensor:
+        return F.rrelu(x, self.lower, self.upper, self.training)
+
+    def extra_repr(self) -> str:
+        return f"lower={self.lower}, upper={self.upper}"
+
+
+class Softmax2d(Module):
+    """Softmax over the channels (dim −3) at each position of a (C, H, W) or (N, C, H, W) input"""
+
+    def forward(self, x: Any) -> Tensor:
+        x = F._tensor(x)
+        if x.ndim not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {x.ndim}D instead")
+        return F.softmax(x, -3)

@@ -7,6 +7,8 @@ of outputs; the lecture notes write them n⁽ˡ⁾ and n⁽ˡ⁺¹⁾.
 from __future__ import annotations
 
 import math
+import warnings
+from statistics import NormalDist
 from typing import Any
 
 import numpy as np
@@ -16,8 +18,8 @@ from autograd import Tensor
 from autograd.graph import increment_version
 
 __all__ = [
-    "calculate_gain", "constant_", "kaiming_normal_", "kaiming_uniform_", "lecun_normal_", "normal_", "ones_",
-    "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_",
+    "calculate_gain", "constant_", "eye_", "kaiming_normal_", "kaiming_uniform_", "lecun_normal_", "normal_", "ones_",
+    "orthogonal_", "trunc_normal_", "uniform_", "xavier_normal_", "xavier_uniform_", "zeros_",
 ]
 
 
@@ -30,8 +32,13 @@ def _fill(tensor: Tensor, values: Any) -> Tensor:
     return tensor
 
 
-def _rng() -> np.random.Generator:
-    return autograd.default_generator()
+def _rng(generator: autograd.Generator | None = None) -> np.random.Generator:
+    """The stream to draw from: ``generator``'s, else the library's (``autograd.default_generator()``)."""
+    if generator is None:
+        return autograd.default_generator()
+    if not isinstance(generator, autograd.Generator):
+        raise TypeError(f"generator must be an autograd.Generator, got {type(generator).__name__}")
+    return generator.rng
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -138,3 +145,44 @@ def lecun_normal_(tensor: Tensor) -> Tensor:
     """LeCun: W ~ N(0, σ²), σ² = 1/fan_in (the lecture notes' σ² = 1/D; a plain, not truncated, normal)"""
     fan_in, _ = _fans(tensor)
     return normal_(tensor, 0.0, _scale(1.0, fan_in))
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: autograd.Generator | None = None) -> Tensor:
+    """W ~ N(mean, std²) truncated to [a, b] (the bounds are values, not multiples of std).
+
+    PyTorch's method: u ~ U(Φ(α), Φ(β)) mapped back through Φ⁻¹, so no draw is rejected; it warns, as PyTorch, when
+    the mean lies more than 2 std outside [a, b], where the uniform's range is too narrow for float precision.
+    """
+    if mean < a - 2 * std or mean > b + 2 * std:
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
+    normal = NormalDist(mean, std)
+    u = _rng(generator).uniform(normal.cdf(a), normal.cdf(b), tensor.shape)
+    u = np.clip(u, np.nextafter(0.0, 1.0), np.nextafter(1.0, 0.0))  # Φ⁻¹ is finite only inside (0, 1)
+    values = np.frompyfunc(normal.inv_cdf, 1, 1)(u).astype(np.float64)
+    return _fill(tensor, np.clip(values, a, b))
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: autograd.Generator | None = None) -> Tensor:
+    """W = gain·Q, Q a random orthogonal matrix (QR of a Gaussian one, signs fixed so Q is uniform over orthogonal
+    matrices); a tensor of more than 2 dims is treated as (shape[0], the rest flattened). Rows or columns are
+    orthonormal, whichever are fewer."""
+    if tensor.ndim < 2:
+        raise ValueError(f"Only tensors with 2 or more dimensions are supported, got shape {tensor.shape}")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = _rng(generator).standard_normal((rows, cols))
+    q, r = np.linalg.qr(flat.T if rows < cols else flat)
+    q = q * np.sign(np.diag(r))
+    q = q.T if rows < cols else q
+    return _fill(tensor, gain * q.reshape(tensor.shape))
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """W = I: ones on the diagonal of a 2-d tensor (rectangular too), zeros elsewhere, e.g. an identity Linear map"""
+    if tensor.ndim != 2:
+        raise ValueError(f"Only tensors with 2 dimensions are supported, got shape {tensor.shape}")
+    return _fill(tensor, np.eye(*tensor.shape))

@@ -1,4 +1,5 @@
-"""Layers: Linear, MLP, Dropout, Flatten, Identity, GaussianNoise, BatchNorm1d, LayerNorm.
+"""Layers: Linear, MLP, Dropout, Flatten, Unflatten, Identity, GaussianNoise, BatchNorm1d, LayerNorm, GroupNorm,
+RMSNorm, Embedding, CosineSimilarity, PairwiseDistance.
 
 Parameter names, shapes and buffers are PyTorch's, so a ``state_dict`` maps one-to-one onto the
 equivalent PyTorch model's.
@@ -15,15 +16,21 @@ import numpy as np
 
 import autograd
 from autograd import Tensor
+from autograd.graph import increment_version
 
 from . import functional as F
 from . import init
 from .activations import ReLU
-from .module import Module, Parameter, Sequential
+from .module import Module, Parameter, Sequential, _shared_parameter
 
 
 def _dtype(dtype: Any) -> np.dtype:
     return autograd.get_default_dtype() if dtype is None else np.dtype(dtype)
+
+
+def _shape(normalized_shape: int | Sequence[int]) -> tuple[int, ...]:
+    shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
+    return tuple(int(s) for s in shape)
 
 
 class Identity(Module):
@@ -174,6 +181,117 @@ class Flatten(Module):
         return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
 
 
+class Unflatten(Module):
+    """Split dim ``dim`` into ``unflattened_size`` (one entry may be −1): the inverse of Flatten"""
+
+    def __init__(self, dim: int, unflattened_size: Sequence[int]) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, tuple | list):
+            raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(unflattened_size).__name__}")
+        for i, size in enumerate(unflattened_size):
+            if not isinstance(size, int | np.integer):
+                raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
+                                f"{type(size).__name__} at pos {i}")
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, x: Any) -> Tensor:
+        return autograd.unflatten(x, self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class Embedding(Module):
+    """A lookup table: row i of ``weight`` (num_embeddings, embedding_dim) for each integer index i in the input.
+
+    The weight starts as N(0, 1), drawn from ``autograd.default_generator()``, with the ``padding_idx`` row zeroed;
+    that row gets no gradient. ``max_norm`` rescales looked-up rows longer than it, in place, as PyTorch's.
+
+    >>> import numpy as np, nn
+    >>> nn.Embedding(10, 3, padding_idx=0)(np.array([[1, 0], [4, 4]])).shape
+    (2, 2, 3)
+    """
+
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight: Any = None, _freeze: bool = False, dtype: Any = None) -> None:
+        super().__init__()
+        if sparse:
+            raise NotImplementedError("Embedding: sparse=True (a sparse gradient) is not supported; use sparse=False")
+        self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
+        self.padding_idx = F._padding_index(padding_idx, num_embeddings)
+        self.max_norm, self.norm_type = max_norm, norm_type
+        self.scale_grad_by_freq, self.sparse = scale_grad_by_freq, sparse
+        if _weight is None:
+            self.weight = Parameter(np.empty((num_embeddings, embedding_dim), dtype=_dtype(dtype)),
+                                    requires_grad=not _freeze)
+            self.reset_parameters()
+        else:
+            weight = F._tensor(_weight)
+            if weight.shape != (num_embeddings, embedding_dim):
+                raise AssertionError(f"Shape of weight does not match num_embeddings and embedding_dim: got "
+                                     f"{weight.shape}, expected {(num_embeddings, embedding_dim)}")
+            self.weight = _shared_parameter(weight, requires_grad=not _freeze)
+
+    def reset_parameters(self) -> None:
+        """Draw the weight afresh from N(0, 1) and zero the padding row, as PyTorch's ``Embedding`` does."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
+            self.weight.data[self.padding_idx] = 0
+            increment_version(self.weight)
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Any, freeze: bool = True, padding_idx: int | None = None,
+                        max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                        sparse: bool = False) -> Embedding:
+        """An Embedding whose weight is ``embeddings`` (2-d, sharing its array), trained only if ``freeze=False``;
+        the padding row is left as given."""
+        weight = F._tensor(embeddings)
+        if weight.ndim != 2:
+            raise AssertionError(f"Embeddings parameter is expected to be 2-dimensional, got shape {weight.shape}")
+        rows, cols = weight.shape
+        return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=weight,
+                   _freeze=freeze)
+
+    def forward(self, x: Any) -> Tensor:
+        return F.embedding(x, self.weight, self.padding_idx, self.max_norm, self.norm_type, self.scale_grad_by_freq,
+                           self.sparse)
+
+    def extra_repr(self) -> str:
+        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        if self.padding_idx is not None:
+            s += f", padding_idx={self.padding_idx}"
+        if self.max_norm is not None:
+            s += f", max_norm={self.max_norm}"
+        if self.norm_type != 2:
+            s += f", norm_type={self.norm_type}"
+        if self.scale_grad_by_freq:
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        return s
+
+
+class CosineSimilarity(Module):
+    """x₁·x₂ / (max(‖x₁‖, ε)·max(‖x₂‖, ε)) along ``dim``"""
+
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.dim, self.eps = dim, eps
+
+    def forward(self, x1: Any, x2: Any) -> Tensor:
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    """‖x₁ − x₂ + ε‖_p over the last dim"""
+
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+        super().__init__()
+        self.norm, self.eps, self.keepdim = p, eps, keepdim
+
+    def forward(self, x1: Any, x2: Any) -> Tensor:
+        return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)
+
+
 class BatchNorm1d(Module):
     """x̂ = (x − μ_B)/√(σ²_B + ε), ŷ = γ·x̂ + β per channel, for inputs (N, C) or (N, C, L).
 
@@ -222,8 +340,7 @@ class LayerNorm(Module):
     def __init__(self, normalized_shape: int | Sequence[int], eps: float = 1e-5, elementwise_affine: bool = True,
                  bias: bool = True, dtype: Any = None) -> None:
         super().__init__()
-        shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
-        self.normalized_shape = tuple(int(s) for s in shape)
+        self.normalized_shape = _shape(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         dtype = _dtype(dtype)
         self.weight = Parameter(np.ones(self.normalized_shape, dtype=dtype)) if elementwise_affine else None
@@ -234,4 +351,44 @@ class LayerNorm(Module):
 
     def extra_repr(self) -> str:
         return (f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}, "
+                f"bias={self.bias is not None}")
+
+
+class RMSNorm(Module):
+    """ŷ = γ·x/√(mean(x²) + ε), the mean over the last dims (``normalized_shape``); ε = the dtype's machine epsilon
+    when ``eps`` is None"""
+
+    def __init__(self, normalized_shape: int | Sequence[int], eps: float | None = None, elementwise_affine: bool = True,
+                 dtype: Any = None) -> None:
+        super().__init__()
+        self.normalized_shape = _shape(normalized_shape)
+        self.eps, self.elementwise_affine = eps, elementwise_affine
+        self.weight = Parameter(np.ones(self.normalized_shape, dtype=_dtype(dtype))) if elementwise_affine else None
+
+    def forward(self, x: Any) -> Tensor:
+        return F.rms_norm(x, self.normalized_shape, self.weight, self.eps)
+
+    def extra_repr(self) -> str:
+        return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+class GroupNorm(Module):
+    """x̂ = (x − μ)/√(σ² + ε) over each group of num_channels/num_groups channels of a sample, then ŷ = γ·x̂ + β per
+    channel; for inputs (N, C, *)"""
+
+    def __init__(self, num_groups: int, num_channels: int, eps: float = 1e-5, affine: bool = True, dtype: Any = None,
+                 *, bias: bool = True) -> None:
+        super().__init__()
+        if num_channels % num_groups:
+            raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
+        self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
+        dtype = _dtype(dtype)
+        self.weight = Parameter(np.ones(num_channels, dtype=dtype)) if affine else None
+        self.bias = Parameter(np.zeros(num_channels, dtype=dtype)) if affine and bias else None
+
+    def forward(self, x: Any) -> Tensor:
+        return F.group_norm(x, self.num_groups, self.weight, self.bias, self.eps)
+
+    def extra_repr(self) -> str:
+        return (f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
                 f"bias={self.bias is not None}")

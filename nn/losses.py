@@ -114,3 +114,54 @@ class KLDivLoss(_Loss):
 
     def forward(self, input: Any, target: Any) -> Tensor:
         return F.kl_div(input, target, self.reduction, self.log_target)
+
+
+class SmoothL1Loss(_Loss):
+    """ℓ = ½(ŷ − y)²/β if |ŷ − y| < β else |ŷ − y| − ½β  (HuberLoss divided by β)"""
+
+    def __init__(self, reduction: str = "mean", beta: float = 1.0) -> None:
+        super().__init__(reduction)
+        self.beta = beta
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.smooth_l1_loss(input, target, self.reduction, self.beta)
+
+
+class SoftMarginLoss(_Loss):
+    """ℓ = ln(1 + e^(−y·ŷ)) for labels y = ±1 (the logistic loss of a two-class margin)"""
+
+    def forward(self, input: Any, target: Any) -> Tensor:
+        return F.soft_margin_loss(input, target, self.reduction)
+
+
+class MarginRankingLoss(_Loss):
+    """ℓ = max(0, −y·(x₁ − x₂) + margin): y = 1 asks for x₁ ranked above x₂, y = −1 for below"""
+
+    def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.margin = margin
+
+    def forward(self, input1: Any, input2: Any, target: Any) -> Tensor:
+        return F.margin_ranking_loss(input1, input2, target, self.margin, self.reduction)
+
+
+class PoissonNLLLoss(_Loss):
+    """ℓ = e^ŷ − y·ŷ for a log-rate ŷ (or ŷ − y·ln(ŷ + ε) for a rate, ``log_input=False``): Poisson counts y"""
+
+    def __init__(self, log_input: bool = True, full: bool = False, eps: float = 1e-8, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.log_input, self.full, self.eps = log_input, full, eps
+
+    def forward(self, log_input: Any, target: Any) -> Tensor:
+        return F.poisson_nll_loss(log_input, target, self.log_input, self.full, self.eps, self.reduction)
+
+
+class GaussianNLLLoss(_Loss):
+    """ℓ = ½(ln σ² + (ŷ − y)²/σ²) with σ² clamped at ε: a mean ŷ and variance σ² predicted for each target y"""
+
+    def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.full, self.eps = full, eps
+
+    def forward(self, input: Any, target: Any, var: Any) -> Tensor:
+        return F.gaussian_nll_loss(input, target, var, self.full, self.eps, self.reduction)

@@ -1,4 +1,5 @@
-"""Gradient clipping, weight penalties (regularisers added to the loss) and the max-norm weight constraint."""
+"""Gradient clipping and norms, weight penalties (regularisers added to the loss), the max-norm weight constraint,
+and parameters as one flat vector."""
 
 from __future__ import annotations
 
@@ -8,11 +9,15 @@ from collections.abc import Iterable
 import numpy as np
 
 import autograd
-from autograd import Tensor
+from autograd import ArgumentError, ShapeError, Tensor
+from autograd.graph import increment_version
 
 from .module import Module
 
-__all__ = ["clip_grad_norm_", "clip_grad_value_", "l1_penalty", "l2_penalty", "max_norm_"]
+__all__ = [
+    "clip_grad_norm_", "clip_grad_value_", "get_total_norm", "l1_penalty", "l2_penalty", "max_norm_",
+    "parameters_to_vector", "vector_to_parameters",
+]
 
 
 def _tensors(parameters: Module | Tensor | Iterable[Tensor]) -> list[Tensor]:
@@ -38,17 +43,7 @@ def clip_grad_norm_(parameters: Module | Tensor | Iterable[Tensor], max_norm: fl
     grads = [p.grad for p in _tensors(parameters) if p.grad is not None]
     if not grads:
         return autograd.tensor(0.0)
-    norm_type = float(norm_type)
-    if norm_type == math.inf:
-        norms = [np.max(np.abs(g.data), initial=0.0) for g in grads]
-        total = float(np.max(norms))
-    else:
-        norms = [np.linalg.norm(g.data.ravel(), ord=norm_type) for g in grads]
-        total = float(np.linalg.norm(np.asarray(norms, dtype=np.float64), ord=norm_type))
-    if error_if_nonfinite and not math.isfinite(total):
-        raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, "
-                           f"so it cannot be clipped. To disable this error and scale the gradients by the "
-                           f"non-finite norm anyway, set `error_if_nonfinite=False`")
+    total = _total_norm(grads, float(norm_type), error_if_nonfinite)
     coef = max_norm / (total + 1e-6)
     if coef < 1:
         # a non-finite norm scales by 0, and inf·0 = NaN: PyTorch's documented outcome, not a bug here
@@ -88,7 +83,6 @@ def l2_penalty(parameters: Module | Tensor | Iterable[Tensor]) -> Tensor:
     return sum((t * t).sum() for t in tensors)
 
 
-
 def max_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, dim: int = 0, norm_type: float = 2.0) -> None:
     """Max-norm constraint, in place: rescale each slice ``w.select(dim, i)`` whose norm exceeds ``max_norm`` to it.
 
@@ -120,3 +114,66 @@ def max_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, dim: int =
         norms = np.linalg.norm(rows, ord=norm_type, axis=1)
         scale = np.where(norms > max_norm, max_norm / (norms + 1e-7), 1.0)
         w.data = (w.data * scale.reshape([-1 if i == d else 1 for i in range(w.ndim)])).astype(w.dtype, copy=False)
+
+
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
+    """‖(‖t₁‖, ‖t₂‖, …)‖_p: the p-norm of the given tensors (e.g. the gradients) joined, as clip_grad_norm_ measures
+    it; a constant (no gradient), 0 for no tensors. ``foreach`` is accepted for PyTorch's signature and ignored.
+
+    >>> import autograd, nn
+    >>> nn.utils.get_total_norm([autograd.tensor([3.0]), autograd.tensor([4.0])]).item()
+    5.0
+    """
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if not tensors:
+        return autograd.tensor(0.0)
+    total = _total_norm(tensors, float(norm_type), error_if_nonfinite)
+    return autograd.tensor(total, dtype=np.result_type(*(t.dtype for t in tensors)))
+
+
+def _total_norm(tensors: list[Tensor], norm_type: float, error_if_nonfinite: bool) -> float:
+    """The p-norm of the tensors' p-norms, in float64."""
+    if norm_type == math.inf:
+        total = max(float(np.max(np.abs(t.data), initial=0.0)) for t in tensors)
+    else:
+        norms = [np.linalg.norm(t.data.ravel().astype(np.float64), ord=norm_type) for t in tensors]
+        total = float(np.linalg.norm(np.asarray(norms), ord=norm_type))
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(f"The total norm of order {norm_type} for gradients from `parameters` is non-finite, so it "
+                           f"cannot be clipped. To disable this error and scale the gradients by the non-finite norm "
+                           f"anyway, set `error_if_nonfinite=False`")
+    return total
+
+
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
+    """The parameters flattened and joined into one 1-d tensor (differentiable, e.g. for a penalty on all weights).
+
+    >>> import nn
+    >>> nn.utils.parameters_to_vector(nn.Linear(3, 2).parameters()).shape
+    (8,)
+    """
+    flat = [p.reshape(-1) for p in parameters]
+    if not flat:
+        raise ArgumentError("parameters_to_vector: expected a non-empty iterable of parameters")
+    return autograd.cat(flat)
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """Copy consecutive slices of the 1-d ``vec`` into the parameters, each reshaped to its parameter's shape (the
+    inverse of ``parameters_to_vector``). As PyTorch, each parameter's array becomes a view of ``vec``'s, in its dtype,
+    and elements beyond the parameters' total are ignored.
+    """
+    if not isinstance(vec, Tensor):
+        raise TypeError(f"expected autograd.Tensor, but got: {type(vec).__name__}")
+    if vec.ndim != 1:
+        raise ShapeError(f"vector_to_parameters: vec must be 1-d, got shape {vec.shape}")
+    params = list(parameters)
+    needed = sum(p.numel() for p in params)
+    if needed > vec.numel():
+        raise ShapeError(f"vector_to_parameters: vec has {vec.numel()} elements, the parameters need {needed}")
+    start = 0
+    for p in params:
+        p.data = vec.data[start:start + p.numel()].reshape(p.shape)
+        increment_version(p)
+        start += p.numel()

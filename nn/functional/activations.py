@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Context, Function, Tensor
+from autograd import ArgumentError, Context, Function, Tensor
 from autograd.ops.elementwise import Exp, Sigmoid, Where
 
 from ._arguments import _array, _tensor
@@ -233,3 +233,56 @@ def step(x: Any, threshold: float = 0.0) -> Tensor:
     x = _tensor(x)
     dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
     return Step.apply(x, threshold=threshold, dtype=dtype)
+
+
+def glu(input: Any, dim: int = -1) -> Tensor:
+    """GLU(a, b) = a ⊗ σ(b), a and b the first and second halves of the input along ``dim`` (a gated linear unit)"""
+    x = _tensor(input)
+    if x.ndim == 0:
+        raise ArgumentError("glu does not support scalars because halving size must be even")
+    if not -x.ndim <= dim < x.ndim:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-x.ndim}, {x.ndim - 1}], but got {dim})")
+    d = dim % x.ndim
+    half, odd = divmod(x.shape[d], 2)
+    if odd:
+        raise ArgumentError(f"Halving dimension must be even, but dimension {d} is size {x.shape[d]}")
+    return x.narrow(d, 0, half) * autograd.sigmoid(x.narrow(d, half, half))
+
+
+def _check_lambda(lambd: float, fn: str) -> None:
+    if not lambd >= 0:
+        raise ArgumentError(f"{fn}: lambda must be greater or equal to 0, but found to be {lambd}.")
+
+
+def softshrink(input: Any, lambd: float = 0.5) -> Tensor:
+    """f(z) = z − λ if z > λ, z + λ if z < −λ, else 0;  gradient 1 outside [−λ, λ], 0 inside (as PyTorch)"""
+    _check_lambda(lambd, "softshrink")
+    x = _tensor(input)
+    inside = (x.data >= -lambd) & (x.data <= lambd)
+    return autograd.where(inside, np.zeros((), dtype=x.dtype), x - lambd * np.sign(x.data).astype(x.dtype))
+
+
+def hardshrink(input: Any, lambd: float = 0.5) -> Tensor:
+    """f(z) = z if |z| > λ else 0;  gradient 1 outside [−λ, λ], 0 inside (as PyTorch)"""
+    x = _tensor(input)
+    inside = (x.data >= -lambd) & (x.data <= lambd)
+    return autograd.where(inside, np.zeros((), dtype=x.dtype), x)
+
+
+def tanhshrink(input: Any) -> Tensor:
+    """f(z) = z − tanh z"""
+    x = _tensor(input)
+    return x - autograd.tanh(x)
+
+
+def rrelu(input: Any, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    """Randomized leaky ReLU: f(z) = z if z > 0 else a·z, a ~ U(lower, upper) per element in training (drawn from
+    ``autograd.default_generator()``), a = (lower + upper)/2 otherwise"""
+    if not lower <= upper:
+        raise ArgumentError(f"rrelu: Lower bound should be less than or equal to the upper bound, got lower={lower} "
+                            f"and upper={upper}")
+    if not training:
+        return leaky_relu(input, (lower + upper) / 2)
+    x = _tensor(input)
+    slopes = autograd.default_generator().uniform(lower, upper, x.shape).astype(x.dtype)
+    return autograd.where(x.data > 0, x, x * slopes)

@@ -8,12 +8,13 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Context, Function, Tensor, log_softmax
+from autograd import ArgumentError, Context, Function, ShapeError, Tensor, log_softmax
 from autograd.ops.elementwise import Maximum, Where
 from autograd.ops.softmax import Softmax, log_softmax_array
 
 from ._arguments import _array, _constant, _tensor
 from .activations import Softplus
+from .distance import ClampMinValue
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -40,7 +41,7 @@ def _target_like(target: Any, x: Tensor, fn: str) -> Tensor:
         dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
         t = autograd.tensor(_array(target), dtype=dtype)
     if t.shape != x.shape:
-        raise ValueError(f"{fn}: input shape {x.shape} and target shape {t.shape} differ; they must be equal "
+        raise ShapeError(f"{fn}: input shape {x.shape} and target shape {t.shape} differ; they must be equal "
                          f"(broadcasting them would compare every prediction with every target). "
                          f"Reshape one of them, e.g. target.reshape({x.shape}) or input.squeeze(-1)")
     return t
@@ -70,6 +71,92 @@ def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 
     d = x - _target_like(target, x, "huber_loss")
     small = np.abs(d.data) < delta
     return _reduce(autograd.where(small, 0.5 * d * d, delta * (autograd.abs(d) - 0.5 * delta)), reduction)
+
+
+def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """ℓ = ½(ŷ − y)²/β if |ŷ − y| < β else |ŷ − y| − ½β  (β = 0: the L1 loss); huber_loss with δ = β, divided by β"""
+    _check_reduction(reduction)
+    if beta < 0:
+        raise ArgumentError(f"smooth_l1_loss does not support negative values for beta, got {beta}.")
+    x = _tensor(input)
+    d = x - _target_like(target, x, "smooth_l1_loss")
+    if beta == 0:
+        return _reduce(autograd.abs(d), reduction)
+    small = np.abs(d.data) < beta
+    return _reduce(autograd.where(small, 0.5 * d * d / beta, autograd.abs(d) - 0.5 * beta), reduction)
+
+
+def soft_margin_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
+    """ℓ = ln(1 + e^(−y·ŷ)) for labels y = ±1 (logistic loss), computed without overflow for any −y·ŷ"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    margin = -_target_like(target, x, "soft_margin_loss") * x
+    return _reduce(Softplus.apply(margin, beta=1.0, threshold=math.inf), reduction)
+
+
+def margin_ranking_loss(input1: Any, input2: Any, target: Any, margin: float = 0.0, reduction: str = "mean") -> Tensor:
+    """ℓ = max(0, −y·(x₁ − x₂) + margin): y = 1 asks for x₁ ranked above x₂, y = −1 for below (inputs broadcast)"""
+    _check_reduction(reduction)
+    x1, x2, y = _tensor(input1), _tensor(input2), _tensor(target)
+    if not x1.ndim == x2.ndim == y.ndim:
+        raise ShapeError(f"margin_ranking_loss : All input tensors should have same dimension but got sizes: "
+                         f"input1: {x1.shape}, input2: {x2.shape}, target: {y.shape}")
+    return _reduce(autograd.clamp_min(-y * (x1 - x2) + margin, 0.0), reduction)
+
+
+def poisson_nll_loss(input: Any, target: Any, log_input: bool = True, full: bool = False, eps: float = 1e-8,
+                     reduction: str = "mean") -> Tensor:
+    """ℓ = e^ŷ − y·ŷ for a log-rate ŷ (``log_input``), else ŷ − y·ln(ŷ + ε) for a rate ŷ: the Poisson negative
+    log-likelihood without ln y!; ``full`` adds Stirling's y·ln y − y + ½ln(2πy) for it where y > 1"""
+    _check_reduction(reduction)
+    x = _tensor(input)
+    y = _target_like(target, x, "poisson_nll_loss")
+    loss = autograd.exp(x) - y * x if log_input else x - y * autograd.log(x + eps)
+    if full:
+        above = y.data > 1
+        safe = autograd.where(above, y, np.ones((), dtype=y.dtype))  # no ln 0 where the term is masked anyway
+        stirling = safe * autograd.log(safe) - safe + 0.5 * autograd.log(2 * math.pi * safe)
+        loss = loss + autograd.where(above, stirling, np.zeros((), dtype=y.dtype))
+    return _reduce(loss, reduction)
+
+
+def gaussian_nll_loss(input: Any, target: Any, var: Any, full: bool = False, eps: float = 1e-6,
+                      reduction: str = "mean") -> Tensor:
+    """ℓ = ½(ln max(σ², ε) + (ŷ − y)²/max(σ², ε)) (+ ½ln 2π with ``full``): the Gaussian negative log-likelihood.
+
+    ``var`` is σ² per prediction (the input's shape), or with one dim of size 1 or the last dim missing (one σ²
+    shared along it), or a number. As PyTorch, clamping σ² at ε changes its value, not its gradient.
+    """
+    _check_reduction(reduction)
+    x = _tensor(input)
+    y = _tensor(target)
+    if y.dtype.kind != "f":
+        y = autograd.cast(y, x.dtype)
+    if y.ndim != x.ndim or np.broadcast_shapes(x.shape, y.shape) != x.shape:
+        raise ShapeError(f"gaussian_nll_loss: target shape {y.shape} must be the input's {x.shape}, or that with "
+                         f"some dims of size 1")
+    if isinstance(var, int | float):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
+        v = autograd.full(x.shape, float(var), dtype=x.dtype)
+    else:
+        v = _tensor(var)
+        if v.dtype.kind != "f":
+            v = autograd.cast(v, x.dtype)
+        if (v.data < 0).any():
+            raise ValueError("var has negative entry/entries")
+        if v.shape != x.shape:
+            if v.shape == x.shape[:-1]:
+                v = v.unsqueeze(-1)
+            elif not (v.ndim == x.ndim and sum(s for a, s in zip(x.shape, v.shape) if a != s) == 1):
+                raise ValueError(f"var is of incorrect size: {v.shape} for input {x.shape} (expected the input's "
+                                 f"shape, that with one dim of size 1, or that without its last dim)")
+    v = ClampMinValue.apply(v, low=eps)
+    d = x - y
+    loss = 0.5 * (autograd.log(v) + d * d / v)
+    if full:
+        loss = loss + 0.5 * math.log(2 * math.pi)
+    return _reduce(loss, reduction)
 
 
 def _clamped_log_array(x: np.ndarray) -> np.ndarray:

@@ -1,4 +1,4 @@
-"""Normalisation: batch norm and layer norm (the layers' forward passes), and normalize to unit p-norm."""
+"""Normalisation: batch, layer, group and RMS norm (the layers' forward passes), and normalize to unit p-norm."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 import autograd
-from autograd import Tensor
+from autograd import ArgumentError, DTypeError, ShapeError, Tensor
 from autograd.graph import increment_version
 
 from ._arguments import _array, _tensor
@@ -58,16 +58,27 @@ def _update(running: Tensor, batch_value: np.ndarray, momentum: float) -> None:
     increment_version(running)
 
 
+def _normalized_axes(x: Tensor, normalized_shape: int | Sequence[int], affine: dict[str, Any],
+                     fn: str) -> tuple[int, ...]:
+    """The last len(normalized_shape) axes, after checking that x and the affine parameters end in that shape."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
+    shape = tuple(int(s) for s in shape)
+    k = len(shape)
+    if k == 0 or x.ndim < k or x.shape[x.ndim - k:] != shape:
+        raise ShapeError(f"{fn}: given normalized_shape={list(shape)}, expected input with shape "
+                         f"[*, {', '.join(map(str, shape))}], but got input of size {x.shape}")
+    for name, t in affine.items():
+        if t is not None and tuple(np.shape(_array(t))) != shape:
+            raise ShapeError(f"{fn}: expected {name} to be of same shape as normalized_shape, but got {name} of "
+                             f"shape {np.shape(_array(t))} and normalized_shape={list(shape)}")
+    return tuple(range(x.ndim - k, x.ndim))
+
+
 def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None, bias: Any = None,
                eps: float = 1e-5) -> Tensor:
     """x̂ = (x − μ)/√(σ² + ε), ŷ = γ·x̂ + β, with μ, σ² (biased) over the last len(normalized_shape) dims"""
     x = _tensor(x)
-    shape = (normalized_shape,) if isinstance(normalized_shape, int | np.integer) else tuple(normalized_shape)
-    k = len(shape)
-    if k == 0 or x.ndim < k or x.shape[x.ndim - k:] != shape:
-        raise ValueError(f"layer_norm: given normalized_shape={list(shape)}, expected input with shape "
-                         f"[*, {', '.join(map(str, shape))}], but got input of size {x.shape}")
-    axes = tuple(range(x.ndim - k, x.ndim))
+    axes = _normalized_axes(x, normalized_shape, {"weight": weight, "bias": bias}, "layer_norm")
     mean = x.mean(axis=axes, keepdims=True)
     var = x.var(axis=axes, keepdims=True, correction=0)
     x_hat = (x - mean) / autograd.sqrt(var + eps)
@@ -75,6 +86,50 @@ def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None
         x_hat = x_hat * weight
     if bias is not None:
         x_hat = x_hat + bias
+    return x_hat
+
+
+def rms_norm(input: Any, normalized_shape: int | Sequence[int], weight: Any = None, eps: float | None = None) -> Tensor:
+    """ŷ = γ·x/√(mean(x²) + ε), the mean over the last dims (``normalized_shape``); ε = eps, or the dtype's
+    machine epsilon when None (as PyTorch)"""
+    x = _tensor(input)
+    if x.dtype.kind != "f":
+        raise DTypeError(f"rms_norm: expected a floating-point input, got dtype {x.dtype}")
+    axes = _normalized_axes(x, normalized_shape, {"weight": weight}, "rms_norm")
+    eps = float(np.finfo(x.dtype).eps) if eps is None else eps
+    y = x * autograd.rsqrt((x * x).mean(axis=axes, keepdims=True) + eps)
+    return y if weight is None else y * weight
+
+
+def group_norm(input: Any, num_groups: int, weight: Any = None, bias: Any = None, eps: float = 1e-5) -> Tensor:
+    """x̂ = (x − μ)/√(σ² + ε) with μ, σ² (biased) over each group of C/G channels of a sample (and all their
+    positions), then ŷ = γ·x̂ + β per channel; the input is (N, C, *)"""
+    x = _tensor(input)
+    if x.ndim < 2:
+        raise ShapeError(f"Expected at least 2 dimensions for input tensor but received {x.ndim}")
+    n, c = x.shape[:2]
+    if num_groups <= 0:
+        raise ArgumentError(f"Expected num groups to be greater than 0, got {num_groups}")
+    if c % num_groups:
+        raise ShapeError(f"Expected number of channels in input to be divisible by num_groups, but got input of shape "
+                         f"{list(x.shape)} and num_groups={num_groups}")
+    positions = math.prod(x.shape[2:])
+    if n * c // num_groups * positions == 1:  # PyTorch's guard: one sample whose groups hold one value each
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size "
+                         f"{[n * c // num_groups, num_groups, *x.shape[2:]]}")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(np.shape(_array(t))) != (c,):
+            raise ShapeError(f"group_norm: expected {name} to be a vector of size equal to the number of channels in "
+                             f"input, but got {name} of shape {np.shape(_array(t))} and input of shape {x.shape}")
+    groups = x.reshape(n, num_groups, c // num_groups * positions)
+    mean = groups.mean(axis=-1, keepdims=True)
+    var = groups.var(axis=-1, keepdims=True, correction=0)
+    x_hat = ((groups - mean) / autograd.sqrt(var + eps)).reshape(x.shape)
+    shape = (1, c) + (1,) * (x.ndim - 2)
+    if weight is not None:
+        x_hat = x_hat * _tensor(weight).reshape(shape)
+    if bias is not None:
+        x_hat = x_hat + _tensor(bias).reshape(shape)
     return x_hat
 
 
