@@ -180,9 +180,11 @@ def randint(*args: Any, size: Any = None, generator: Generator | None = None, dt
             requires_grad: bool = False) -> Tensor:
     """Integers uniform in [low, high): ``randint(high, size)`` or ``randint(low, high, size)``; int64."""
     if size is None:
-        *bounds, size = args
+        *bounds, size = args if args else (None,)
     else:
         bounds = list(args)
+    if len(bounds) not in (1, 2) or size is None:
+        raise TypeError("randint() takes (high, size) or (low, high, size), e.g. randint(0, 10, (3,))")
     low, high = (0, *bounds) if len(bounds) == 1 else tuple(bounds)
     if high <= low:
         raise ArgumentError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
@@ -243,6 +245,8 @@ def multinomial(p: Any, num_samples: int, replacement: bool = False, *,
     w = np.asarray(p.data if isinstance(p, Tensor) else p, dtype=np.float64)
     if w.ndim not in (1, 2):
         raise ShapeError(f"multinomial: prob_dist must be 1 or 2 dim, got {w.ndim}")
+    if num_samples <= 0:
+        raise ArgumentError(f"multinomial: cannot sample n_sample <= 0 samples, got {num_samples}")
     rows = w.reshape(-1, w.shape[-1])
     if not np.isfinite(rows).all() or (rows < 0).any():
         raise ArgumentError("multinomial: probability tensor contains either inf, nan or element < 0")

@@ -191,6 +191,8 @@ def quantile(x: Any, q: Any, dim: int | None = None, keepdim: bool = False, *,
     if interpolation not in ("linear", "lower", "higher", "nearest", "midpoint"):
         raise ArgumentError(f"quantile() interpolation must be one of linear, lower, higher, midpoint or nearest, "
                             f"got {interpolation!r}")
+    if x.data.size == 0:
+        raise ArgumentError("quantile() input tensor must be non-empty")
     qs = np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64)
     if qs.ndim > 1:
         raise ShapeError(f"quantile() q must be a scalar or 1D tensor, got {qs.ndim} dims")

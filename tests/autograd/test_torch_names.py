@@ -115,9 +115,12 @@ def test_new_tensors_take_the_dtype(make: Any, dtype: str) -> None:
     lambda m: m.tensor([1.0, 2.0]).unfold(0, 1, 0), lambda m: m.tensor([1.0, 2.0]).narrow(0, 1, 2),
     lambda m: m.tensor([[1.0]]).rot90(1, (0, 0)), lambda m: m.movedim(m.tensor([[1.0]]), (0, 1), (1,)),
     lambda m: m.tensor([[1.0]]).scatter_reduce(0, m.tensor([[0]]), m.tensor([[1.0]]), "median"),
-    lambda m: m.tensor([1.0, 2.0]).div(2.0, rounding_mode="up"),
+    lambda m: m.tensor([1.0, 2.0]).div(2.0, rounding_mode="up"), lambda m: m.multinomial(m.tensor([1.0, 2.0]), 0),
+    lambda m: m.quantile(m.zeros(0), 0.5), lambda m: m.tensor([1.0]).quantile(1.5),
+    lambda m: m.tensor([[1.0, 2.0], [2.0, 4.0]]).inverse(), lambda m: m.randint(3, 1, (2,)),
 ])
 def test_bad_arguments_raise_runtime_errors_as_pytorch(make: Any) -> None:
+    """Each a RuntimeError in both; ours also a ValueError (or exactly RuntimeError), for NumPy habits."""
     with pytest.raises(RuntimeError):
         make(torch)
     with pytest.raises(RuntimeError) as ours:
@@ -196,6 +199,14 @@ def test_dtypes_an_op_cannot_take_raise_runtime_errors_as_pytorch(make: Any) -> 
 def test_random_and_creation_shapes_and_dtypes(make: Any) -> None:
     ours, theirs = make(autograd, autograd.Generator().manual_seed(0)), make(torch, torch.Generator().manual_seed(0))
     assert ours.shape == tuple(theirs.shape) and ours.dtype == _dtype(theirs)
+
+
+def test_randint_needs_a_size() -> None:
+    for args in ((10,), ()):
+        with pytest.raises(TypeError):
+            torch.randint(*args)
+        with pytest.raises(TypeError, match=r"randint\(\) takes"):
+            autograd.randint(*args)
 
 
 def test_random_draws() -> None:
