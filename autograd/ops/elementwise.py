@@ -467,7 +467,7 @@ class Erf(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        y = _erf_float64()(x.astype(np.float64, copy=False))
+        y = special_float64("erf")(x.astype(np.float64, copy=False))
         return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else floating(y, x)
 
     @staticmethod
@@ -477,13 +477,14 @@ class Erf(Function):
 
 
 @functools.cache
-def _erf_float64() -> Callable[[np.ndarray], np.ndarray]:
-    """NumPy has no erf: SciPy's when it is installed, else ``math.erf`` element by element (imported on first use)."""
+def special_float64(name: str) -> Callable[[np.ndarray], np.ndarray]:
+    """NumPy has no ``erf`` or ``erfc``: SciPy's when it is installed, else ``math``'s element by element
+    (imported on first use)."""
     try:
-        from scipy.special import erf
+        import scipy.special
     except ImportError:
-        return np.vectorize(math.erf, otypes=[np.float64])
-    return erf
+        return np.vectorize(getattr(math, name), otypes=[np.float64])
+    return getattr(scipy.special, name)
 
 
 def erf(x: Any) -> Tensor:

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import functools
 import math
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -12,7 +10,23 @@ import numpy as np
 from ..dtypes import float_operands, floating
 from ..function import Context, Function
 from ..tensor import Tensor
-from .elementwise import Exp, Log, Sigmoid, Sqrt, Where, _data, _tensor, cast, clip, log, log1p, pow, sin, where
+from .elementwise import (
+    Exp,
+    Log,
+    Sigmoid,
+    Sqrt,
+    Where,
+    _data,
+    _tensor,
+    cast,
+    clip,
+    log,
+    log1p,
+    pow,
+    sin,
+    special_float64,
+    where,
+)
 
 LN2, LN10 = float(np.log(2.0)), float(np.log(10.0))
 
@@ -444,23 +458,13 @@ class Erfc(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        y = _erfc_float64()(x.astype(np.float64, copy=False))
+        y = special_float64("erfc")(x.astype(np.float64, copy=False))
         return y.astype(x.dtype, copy=False) if x.dtype.kind == "f" else floating(y, x)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (x,) = ctx.saved_tensors
         return grad * (-2 / math.sqrt(math.pi)) * Exp.apply_in_backward(-(x * x))
-
-
-@functools.cache
-def _erfc_float64() -> Callable[[np.ndarray], np.ndarray]:
-    """SciPy's erfc when it is installed, else ``math.erfc`` element by element (imported on first use)."""
-    try:
-        from scipy.special import erfc
-    except ImportError:
-        return np.vectorize(math.erfc, otypes=[np.float64])
-    return erfc
 
 
 def erfc(x: Any) -> Tensor:

@@ -26,6 +26,29 @@ def check_adam_hyperparameters(lr: float, betas: tuple[float, float], eps: float
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
+def adam_moments(p: Tensor, grad: np.ndarray, state: dict[str, Any],
+                 group: dict[str, Any]) -> tuple[int, np.ndarray]:
+    """The Adam family's shared first half of a step: count it, apply the weight decay (added to the gradient, or
+    decoupled: θ ← θ − ηλθ), and update the moments m ← β₁m + (1 − β₁)g, v ← β₂v + (1 − β₂)g² in place in
+    ``state``; returns the step count t and the gradient g used."""
+    state.setdefault("step", 0)
+    if "exp_avg" not in state:
+        state["exp_avg"] = np.zeros_like(p.data)
+        state["exp_avg_sq"] = np.zeros_like(p.data)
+    state["step"] += 1
+    lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
+    if wd != 0:
+        if group["decoupled_weight_decay"]:
+            p.data *= 1 - lr * wd
+        else:
+            grad = grad + wd * p.data
+    m, v = state["exp_avg"], state["exp_avg_sq"]
+    m += (1 - beta1) * (grad - m)
+    v *= beta2
+    v += (1 - beta2) * grad * grad
+    return state["step"], grad
+
+
 class Adam(Optimizer):
     """g ← ∇θ + λθ;  m ← β₁m + (1 − β₁)g;  v ← β₂v + (1 − β₂)g²;  m̂ ← m/(1 − β₁ᵗ);  v̂ ← v/(1 − β₂ᵗ);
     θ ← θ − η·m̂ / (√v̂ + ε)
@@ -44,25 +67,12 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
-            if group["amsgrad"]:
-                state["max_exp_avg_sq"] = np.zeros_like(p.data)
-        state["step"] += 1
-        t = state["step"]
-        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * wd
-            else:
-                grad = grad + wd * p.data
+        t, _ = adam_moments(p, grad, state, group)
+        lr, (beta1, beta2) = group["lr"], group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (grad - m)
-        v *= beta2
-        v += (1 - beta2) * grad * grad
         if group["amsgrad"]:
+            if "max_exp_avg_sq" not in state:
+                state["max_exp_avg_sq"] = np.zeros_like(p.data)
             np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
             v = state["max_exp_avg_sq"]
         step_size = lr / (1 - beta1**t)

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Tensor, get_default_dtype
 
-from .adam import check_adam_hyperparameters
+from .adam import adam_moments, check_adam_hyperparameters
 from .optimizer import Optimizer, ParamsT
 
 
@@ -34,27 +34,16 @@ class NAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        if not state:
+        if not state:  # PyTorch's order of the state's entries: step, mu_product, exp_avg, exp_avg_sq
             state["step"] = 0
             state["mu_product"] = np.ones((), dtype=get_default_dtype())
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
-        state["step"] += 1
-        t = state["step"]
-        lr, (beta1, beta2), wd, psi = group["lr"], group["betas"], group["weight_decay"], group["momentum_decay"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * wd
-            else:
-                grad = grad + wd * p.data
+        t, grad = adam_moments(p, grad, state, group)
+        lr, (beta1, beta2), psi = group["lr"], group["betas"], group["momentum_decay"]
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (t * psi))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((t + 1) * psi))
         state["mu_product"] *= mu
         mu_product = float(state["mu_product"])
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (grad - m)
-        v *= beta2
-        v += (1 - beta2) * grad * grad
         denom = np.sqrt(v / (1 - beta2**t)) + group["eps"]
         p.data += -lr * (1.0 - mu) / (1.0 - mu_product) * grad / denom
         p.data += -lr * mu_next / (1.0 - mu_product * mu_next) * m / denom

@@ -8,7 +8,7 @@ import numpy as np
 
 from autograd import Tensor
 
-from .adam import check_adam_hyperparameters
+from .adam import adam_moments, check_adam_hyperparameters
 from .optimizer import Optimizer, ParamsT
 
 
@@ -30,22 +30,9 @@ class RAdam(Optimizer):
         super().__init__(params, defaults)
 
     def _update(self, p: Tensor, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]) -> None:
-        if not state:
-            state["step"] = 0
-            state["exp_avg"] = np.zeros_like(p.data)
-            state["exp_avg_sq"] = np.zeros_like(p.data)
-        state["step"] += 1
-        t = state["step"]
-        lr, (beta1, beta2), wd = group["lr"], group["betas"], group["weight_decay"]
-        if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.data *= 1 - lr * wd
-            else:
-                grad = grad + wd * p.data
+        t, _ = adam_moments(p, grad, state, group)
+        lr, (beta1, beta2) = group["lr"], group["betas"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
-        m += (1 - beta1) * (grad - m)
-        v *= beta2
-        v += (1 - beta2) * grad * grad
         bias_correction2 = 1 - beta2**t
         m_hat = m / (1 - beta1**t)
         rho_inf = 2 / (1 - beta2) - 1

@@ -180,17 +180,18 @@ def erf_implementation(request, monkeypatch):
         pytest.importorskip("scipy.special")
     else:
         monkeypatch.setitem(sys.modules, "scipy.special", None)  # import fails as if SciPy were absent
-    F._erf_float64.cache_clear()
+    F.special_float64.cache_clear()
     yield request.param
-    F._erf_float64.cache_clear()
+    F.special_float64.cache_clear()
 
 
 def test_erf_is_exact_and_differentiable(rng, erf_implementation):
-    assert isinstance(F._erf_float64(), np.vectorize) == (erf_implementation == "math.erf")
+    assert isinstance(F.special_float64("erf"), np.vectorize) == (erf_implementation == "math.erf")
     x = rng.normal(size=7) * 2
     np.testing.assert_allclose(F.erf(autograd.tensor(x)).data, [math.erf(v) for v in x], rtol=1e-15, atol=0)
     assert gradcheck(F.erf, autograd.tensor(x, requires_grad=True))
     assert gradgradcheck(F.erf, autograd.tensor(x, requires_grad=True))
+    np.testing.assert_allclose(autograd.erfc(autograd.tensor(x * 3)).data, [math.erfc(v) for v in x * 3], rtol=1e-14)
 
 
 def test_gelu_rejects_unknown_approximation():
