@@ -57,7 +57,7 @@ def to_arguments(args: tuple[Any, ...], dtype: Any = None, device: Any = None) -
         else:
             dtype = a
     if device is not None and str(device).split(":")[0] != "cpu":
-        raise RuntimeError(f"chainrule runs on the CPU only; cannot move to device {device!r}")
+        raise RuntimeError(f"chainrule runs on the CPU only; cannot move to device {str(device)!r}")
     return None if dtype is None else np.dtype(dtype)
 
 

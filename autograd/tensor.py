@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .device import device
 from .dtypes import as_array, check_differentiable, to_arguments
 from .errors import ArgumentError, ShapeError
 from .grad_mode import clock, no_grad, state
@@ -1236,9 +1237,9 @@ class Tensor:
         return self
 
     @property
-    def device(self) -> str:
-        """Always ``"cpu"``: the data is a NumPy array."""
-        return "cpu"
+    def device(self) -> device:
+        """Always the CPU, ``device("cpu")`` (equal to ``"cpu"``): the data is a NumPy array."""
+        return _CPU
 
     @property
     def is_cpu(self) -> bool:
@@ -1269,6 +1270,7 @@ class Tensor:
                       dtype=dtype or self.dtype)
 
 
+_CPU = device("cpu")
 _FIELDS = ("data", "grad_fn", "requires_grad")  # read directly by the compiled engine
 _checked_subclasses: set[type] = set()
 

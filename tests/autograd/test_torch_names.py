@@ -324,3 +324,19 @@ def test_index_methods_in_place() -> None:
         t.index_fill_(1, m.tensor([1]), -1.0)
         t.index_copy_(0, m.tensor([1]), m.full((1, 2), 5.0))
     _same(ours, theirs)
+
+
+def test_the_device_idiom_runs_on_the_cpu() -> None:
+    import nn
+
+    for m in (autograd, torch):
+        d = m.device("cuda" if m.cuda.is_available() else "cpu")
+        assert (d.type, d.index, str(d)) == ("cpu", None, "cpu")
+    d = autograd.device("cpu")
+    x = autograd.ones(3, 2).to(d)
+    assert x.device == d == "cpu" and repr(x.device) == repr(torch.ones(1).device)
+    assert nn.Linear(2, 1).to(d)(x).shape == (3, 1)
+    assert repr(autograd.device("cuda", 1)) == repr(torch.device("cuda", 1))
+    with pytest.raises(RuntimeError, match=r"CPU only.*'cuda:0'"):
+        x.to(autograd.device("cuda", 0))
+    assert autograd.cuda.device_count() == 0 and autograd.cuda.manual_seed(0) is None
