@@ -278,7 +278,7 @@ _MODES = {"constant": "constant", "reflect": "reflect", "replicate": "replicate"
           "edge": "replicate", "wrap": "circular"}  # the last two: NumPy's names
 
 
-def pad(x: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
+def pad(input: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
         constant_values: float | None = None) -> Tensor:
     """Pad, or crop where a width is negative, as ``torch.nn.functional.pad``.
 
@@ -293,7 +293,7 @@ def pad(x: Any, pad: Any, mode: str = "constant", value: float | None = None, *,
     >>> autograd.pad(autograd.tensor([[1.0, 2.0, 3.0]]), (2, -1), mode="reflect")
     tensor([[3., 2., 1., 2.]], dtype=float32)
     """
-    x = _tensor(x)
+    x = _tensor(input)
     if mode not in _MODES:
         raise ArgumentError(f"pad mode must be one of {sorted(_MODES)}, got {mode!r}")
     mode = _MODES[mode]

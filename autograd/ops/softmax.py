@@ -44,12 +44,12 @@ class LogSoftmax(Function):
         return grad - Exp.apply_in_backward(y) * grad.sum(axis=ctx.axis, keepdims=True)
 
 
-def log_softmax(x: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+def log_softmax(input: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
     """log softmax(z)ᵢ = (zᵢ − m) − ln Σⱼ e^(zⱼ − m) with m = max z along ``dim`` (default the last).
 
     Stable for logits like 1e8. ``dtype`` casts the input first, as PyTorch's does.
     """
-    x, axis = _float_input(x, dim, axis, dtype, "log_softmax")
+    x, axis = _float_input(input, dim, axis, dtype, "log_softmax")
     return LogSoftmax.apply(x, axis=axis)
 
 
@@ -76,21 +76,20 @@ class Softmax(Function):
         return y * (grad - (grad * y).sum(axis=ctx.axis, keepdims=True))
 
 
-def softmax(x: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+def softmax(input: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
     """softmax(z)ᵢ = e^(zᵢ)/Σⱼ e^(zⱼ) along ``dim`` (default the last), shifted by max z so it never overflows.
 
     >>> import autograd
     >>> autograd.softmax(autograd.tensor([1000.0, 1000.0]), dim=0)
     tensor([0.5, 0.5], dtype=float32)
     """
-    x, axis = _float_input(x, dim, axis, dtype, "softmax")
+    x, axis = _float_input(input, dim, axis, dtype, "softmax")
     return Softmax.apply(x, axis=axis)
 
 
-def softmin(x: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
+def softmin(input: Any, dim: int | None = None, *, axis: int | None = None, dtype: Any = None) -> Tensor:
     """softmin(z) = softmax(−z) along ``dim`` (default the last): the smallest z gets the largest weight."""
-    x = _tensor(x)
-    return softmax(-x, dim, axis=axis, dtype=dtype)
+    return softmax(-_tensor(input), dim, axis=axis, dtype=dtype)
 
 
 def _float_input(x: Any, dim: int | None, axis: int | None, dtype: Any, fn: str) -> tuple[Tensor, int | None]:

@@ -14,30 +14,30 @@ from autograd.ops.elementwise import Exp, Sigmoid, Where
 from ._arguments import _array, _tensor
 
 
-def identity(x: Any) -> Tensor:
+def identity(input: Any) -> Tensor:
     """f(z) = z"""
-    return _tensor(x)
+    return _tensor(input)
 
 
-def sign(x: Any) -> Tensor:
+def sign(input: Any) -> Tensor:
     """f(z) = sign z;  its gradient is 0 everywhere"""
-    return autograd.sign(x)
+    return autograd.sign(input)
 
 
-def relu(x: Any) -> Tensor:
+def relu(input: Any) -> Tensor:
     """f(z) = max(0, z);  gradient 0 at z = 0, as PyTorch"""
-    return autograd.relu(x)
+    return autograd.relu(input)
 
 
-def leaky_relu(x: Any, negative_slope: float = 0.01) -> Tensor:
+def leaky_relu(input: Any, negative_slope: float = 0.01) -> Tensor:
     """f(z) = z if z > 0 else α·z  (α = negative_slope; gradient α at z = 0, as PyTorch)"""
-    x = _tensor(x)
+    x = _tensor(input)
     return autograd.where(x.data > 0, x, x * negative_slope)
 
 
-def prelu(x: Any, weight: Any) -> Tensor:
+def prelu(input: Any, weight: Any) -> Tensor:
     """f(z) = z if z > 0 else a·z, with a learned slope a per channel (dim 1) or one shared a"""
-    x, weight = _tensor(x), _tensor(weight)
+    x, weight = _tensor(input), _tensor(weight)
     if weight.numel() == 1:
         weight = weight.reshape(())
     elif x.ndim < 2 or x.shape[1] != weight.numel():
@@ -48,50 +48,50 @@ def prelu(x: Any, weight: Any) -> Tensor:
     return autograd.where(x.data > 0, x, weight * x)
 
 
-def sigmoid(x: Any) -> Tensor:
+def sigmoid(input: Any) -> Tensor:
     """σ(z) = 1/(1 + e⁻ᶻ)"""
-    return autograd.sigmoid(x)
+    return autograd.sigmoid(input)
 
 
-def tanh(x: Any) -> Tensor:
+def tanh(input: Any) -> Tensor:
     """f(z) = tanh z = (eᶻ − e⁻ᶻ)/(eᶻ + e⁻ᶻ)"""
-    return autograd.tanh(x)
+    return autograd.tanh(input)
 
 
-def hardtanh(x: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+def hardtanh(input: Any, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """f(z) = min(max(z, a), b);  gradient 1 strictly inside (a, b), 0 at and beyond the bounds (as PyTorch)"""
     if min_val > max_val:
         raise ValueError(f"hardtanh: min_val {min_val} is greater than max_val {max_val}")
-    x = _tensor(x)
+    x = _tensor(input)
     # where, not clip: clip passes the gradient at the bounds, PyTorch's hardtanh does not
     inside = (x.data > min_val) & (x.data < max_val)
     return autograd.where(inside, x, np.clip(x.data, min_val, max_val))
 
 
-def relu6(x: Any) -> Tensor:
+def relu6(input: Any) -> Tensor:
     """f(z) = min(max(0, z), 6);  gradient 1 strictly inside (0, 6), as PyTorch"""
-    return hardtanh(x, 0.0, 6.0)
+    return hardtanh(input, 0.0, 6.0)
 
 
-def hardsigmoid(x: Any) -> Tensor:
+def hardsigmoid(input: Any) -> Tensor:
     """f(z) = relu6(z + 3)/6: 0 up to −3, 1 from 3, linear between;  gradient 1/6 strictly inside (−3, 3)"""
-    x = _tensor(x)
+    x = _tensor(input)
     inside = (x.data > -3) & (x.data < 3)
     return autograd.where(inside, (x + 3.0) / 6.0, (x.data >= 3).astype(x.dtype))
 
 
-def hardswish(x: Any) -> Tensor:
+def hardswish(input: Any) -> Tensor:
     """f(z) = z·relu6(z + 3)/6;  f′(z) = 0 up to −3, z/3 + ½ strictly inside (−3, 3), 1 from 3 (as PyTorch)"""
-    x = _tensor(x)
+    x = _tensor(input)
     inside = (x.data > -3) & (x.data < 3)
     # the quadratic only of the inside part: z² for z = 1e30 would overflow in the branch not taken
     x_in = autograd.where(inside, x, np.zeros((), dtype=x.dtype))
     return autograd.where(inside, x_in * (x_in + 3.0) / 6.0, autograd.where(x.data >= 3, x, np.zeros((), x.dtype)))
 
 
-def softsign(x: Any) -> Tensor:
+def softsign(input: Any) -> Tensor:
     """f(z) = z/(1 + |z|)"""
-    x = _tensor(x)
+    x = _tensor(input)
     return x / (1 + autograd.abs(x))
 
 
@@ -118,35 +118,35 @@ class ELU(Function):
         return grad * Where.apply_in_backward(np.asarray(ctx.scale, dtype=x.dtype), exp_side, cond=_array(x) > 0)
 
 
-def elu(x: Any, alpha: float = 1.0) -> Tensor:
+def elu(input: Any, alpha: float = 1.0) -> Tensor:
     """f(z) = z if z > 0 else α(eᶻ − 1)"""
-    return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0)
+    return ELU.apply(input, alpha=float(alpha), scale=1.0, input_scale=1.0)
 
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def selu(x: Any) -> Tensor:
+def selu(input: Any) -> Tensor:
     """f(z) = λz if z > 0 else λα(eᶻ − 1), with λ ≈ 1.0507 and α ≈ 1.6733 (self-normalising)"""
-    return ELU.apply(x, alpha=SELU_ALPHA, scale=SELU_SCALE, input_scale=1.0)
+    return ELU.apply(input, alpha=SELU_ALPHA, scale=SELU_SCALE, input_scale=1.0)
 
 
-def celu(x: Any, alpha: float = 1.0) -> Tensor:
+def celu(input: Any, alpha: float = 1.0) -> Tensor:
     """f(z) = z if z > 0 else α(e^(z/α) − 1): continuously differentiable at 0 for every α"""
     if alpha == 0:
         raise ValueError("celu: alpha cannot be 0 (it divides z)")
-    return ELU.apply(x, alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha)
+    return ELU.apply(input, alpha=float(alpha), scale=1.0, input_scale=1.0 / alpha)
 
 
-def erf(x: Any) -> Tensor:
+def erf(input: Any) -> Tensor:
     """The error function, elementwise, exact to float64 precision (``autograd.erf``)."""
-    return autograd.erf(x)
+    return autograd.erf(input)
 
 
-def gelu(x: Any, approximate: str = "none") -> Tensor:
+def gelu(input: Any, approximate: str = "none") -> Tensor:
     """f(z) = z·Φ(z) = ½z(1 + erf(z/√2));  approximate='tanh': ½z(1 + tanh(√(2/π)(z + 0.044715z³)))"""
-    x = _tensor(x)
+    x = _tensor(input)
     if approximate == "none":
         return 0.5 * x * (1 + erf(x * (1 / math.sqrt(2))))
     if approximate == "tanh":
@@ -154,9 +154,9 @@ def gelu(x: Any, approximate: str = "none") -> Tensor:
     raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
 
 
-def silu(x: Any) -> Tensor:
+def silu(input: Any) -> Tensor:
     """f(z) = z·σ(z)  (also called swish)"""
-    x = _tensor(x)
+    x = _tensor(input)
     return x * autograd.sigmoid(x)
 
 
@@ -184,27 +184,27 @@ class Softplus(Function):
         return grad * Where.apply_in_backward(one, Sigmoid.apply_in_backward(z), cond=_array(z) > ctx.threshold)
 
 
-def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+def softplus(input: Any, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """f(z) = (1/β)·ln(1 + e^(βz)), linear (f(z) = z) where βz > threshold, as PyTorch"""
     if beta <= 0:
         raise ValueError(f"softplus: beta must be positive, got {beta}")
-    return Softplus.apply(x, beta=float(beta), threshold=float(threshold))
+    return Softplus.apply(input, beta=float(beta), threshold=float(threshold))
 
 
-def logsigmoid(x: Any) -> Tensor:
+def logsigmoid(input: Any) -> Tensor:
     """f(z) = ln σ(z) = −ln(1 + e⁻ᶻ) = −softplus(−z);  f′(z) = 1 − σ(z).  Finite at z = −1000, where ln(σ(z)) is −inf"""
-    return -softplus(-_tensor(x), threshold=math.inf)
+    return -softplus(-_tensor(input), threshold=math.inf)
 
 
-def mish(x: Any) -> Tensor:
+def mish(input: Any) -> Tensor:
     """f(z) = z·tanh(softplus(z)) = z·tanh(ln(1 + eᶻ))"""
-    x = _tensor(x)
+    x = _tensor(input)
     return x * autograd.tanh(softplus(x, threshold=math.inf))
 
 
-def threshold(x: Any, threshold: float, value: float) -> Tensor:
+def threshold(input: Any, threshold: float, value: float) -> Tensor:
     """f(z) = z if z > threshold else value (NaN stays NaN, as PyTorch);  gradient 1 where z is kept, else 0"""
-    x = _tensor(x)
+    x = _tensor(input)
     replaced = x.data <= threshold
     return autograd.where(replaced, np.asarray(value, dtype=x.dtype), x)
 
@@ -223,14 +223,14 @@ class Step(Function):
         return np.zeros_like(_array(grad))
 
 
-def step(x: Any, threshold: float = 0.0) -> Tensor:
+def step(input: Any, threshold: float = 0.0) -> Tensor:
     """The lecture's threshold unit: f(z) = 1 if z > θ else 0, as floats, with a zero gradient everywhere.
 
     >>> import autograd, nn
     >>> nn.functional.step(autograd.tensor([-1.0, 0.0, 0.5]))
     tensor([0., 0., 1.], dtype=float32)
     """
-    x = _tensor(x)
+    x = _tensor(input)
     dtype = x.dtype if x.dtype.kind == "f" else autograd.get_default_dtype()
     return Step.apply(x, threshold=threshold, dtype=dtype)
 

@@ -12,10 +12,10 @@ from autograd import Tensor
 from ._arguments import _tensor
 
 
-def dropout(x: Any, p: float = 0.5, training: bool = True) -> Tensor:
+def dropout(input: Any, p: float = 0.5, training: bool = True) -> Tensor:
     """Inverted dropout: h̃ = m ⊙ h/(1 − p) with mᵢ ~ Bernoulli(1 − p) in training, h unchanged otherwise"""
     _check_probability(p)
-    x = _tensor(x)
+    x = _tensor(input)
     if not training or p == 0:
         return x
     if p == 1:
@@ -29,11 +29,11 @@ def _check_probability(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def gaussian_noise(x: Any, std: float = 0.1, training: bool = True) -> Tensor:
+def gaussian_noise(input: Any, std: float = 0.1, training: bool = True) -> Tensor:
     """h̃ = h + ε with ε ~ N(0, std²) in training, h unchanged otherwise"""
     if std < 0:
         raise ValueError(f"gaussian_noise: std must be non-negative, got {std}")
-    x = _tensor(x)
+    x = _tensor(input)
     if not training or std == 0:
         return x
     return x + (std * autograd.default_generator().standard_normal(x.shape)).astype(x.dtype)

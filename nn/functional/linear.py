@@ -39,7 +39,7 @@ class Linear(Function):
         return grad_x, grad_w, grad_2d.sum(axis=0)
 
 
-def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
+def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     """Affine map z = x·Wᵀ + b with W of shape (out_features, in_features), over any leading dims.
 
     >>> import autograd, nn
@@ -47,7 +47,7 @@ def linear(x: Any, weight: Any, bias: Any = None) -> Tensor:
     >>> nn.functional.linear(autograd.tensor([[1.0, 1.0]]), w, autograd.tensor([0.0, 0.0, 1.0]))
     tensor([[ 3.,  7., 12.]], dtype=float32)
     """
-    x, weight = _tensor(x), _tensor(weight)
+    x, weight = _tensor(input), _tensor(weight)
     if weight.ndim != 2:
         raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got shape {weight.shape}")
     if x.ndim == 0 or x.shape[-1] != weight.shape[1]:

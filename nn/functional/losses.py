@@ -47,30 +47,45 @@ def _target_like(target: Any, x: Tensor, fn: str) -> Tensor:
     return t
 
 
-def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """ℓ = (ŷ − y)², averaged (or summed) over all elements"""
+def _weighted(loss: Tensor, weight: Any, x: Tensor, reduction: str, mean_by_weight: bool = True) -> Tensor:
+    """The pointwise ``loss`` times a per-element ``weight`` (PyTorch 2.13's ``weight=``), then reduced; PyTorch's
+    weighted mean divides by the weights' sum for the MSE and L1 losses and by the count for the Huber loss."""
+    if weight is None:
+        return _reduce(loss, reduction)
+    w = weight if isinstance(weight, Tensor) else autograd.tensor(_array(weight), dtype=x.dtype)
+    if w.shape != x.shape:
+        raise ValueError(f"Weights and input must have the same size, got {w.shape} and {x.shape}")
+    weighted = loss * w
+    if reduction == "mean" and mean_by_weight:
+        return weighted.sum() / w.sum()
+    return _reduce(weighted, reduction)
+
+
+def mse_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None) -> Tensor:
+    """ℓ = (ŷ − y)², averaged (or summed) over all elements; with ``weight``, w·(ŷ − y)² and a mean of Σw."""
     _check_reduction(reduction)
     x = _tensor(input)
     d = x - _target_like(target, x, "mse_loss")
-    return _reduce(d * d, reduction)
+    return _weighted(d * d, weight, x, reduction)
 
 
-def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """ℓ = |ŷ − y|, averaged (or summed) over all elements"""
+def l1_loss(input: Any, target: Any, reduction: str = "mean", weight: Any = None) -> Tensor:
+    """ℓ = |ŷ − y|, averaged (or summed) over all elements; with ``weight``, w·|ŷ − y| and a mean of Σw."""
     _check_reduction(reduction)
     x = _tensor(input)
-    return _reduce(autograd.abs(x - _target_like(target, x, "l1_loss")), reduction)
+    return _weighted(autograd.abs(x - _target_like(target, x, "l1_loss")), weight, x, reduction)
 
 
-def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
-    """ℓ = ½(ŷ − y)² if |ŷ − y| < δ else δ(|ŷ − y| − ½δ)"""
+def huber_loss(input: Any, target: Any, reduction: str = "mean", delta: float = 1.0, weight: Any = None) -> Tensor:
+    """ℓ = ½(ŷ − y)² if |ŷ − y| < δ else δ(|ŷ − y| − ½δ); with ``weight``, w·ℓ (its mean over the elements)"""
     _check_reduction(reduction)
     if delta <= 0:
         raise ValueError(f"huber_loss: delta must be positive, got {delta}")
     x = _tensor(input)
     d = x - _target_like(target, x, "huber_loss")
     small = np.abs(d.data) < delta
-    return _reduce(autograd.where(small, 0.5 * d * d, delta * (autograd.abs(d) - 0.5 * delta)), reduction)
+    loss = autograd.where(small, 0.5 * d * d, delta * (autograd.abs(d) - 0.5 * delta))
+    return _weighted(loss, weight, x, reduction, mean_by_weight=False)
 
 
 def smooth_l1_loss(input: Any, target: Any, reduction: str = "mean", beta: float = 1.0) -> Tensor:

@@ -15,7 +15,7 @@ from autograd.graph import increment_version
 from ._arguments import _array, _tensor
 
 
-def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, weight: Any = None,
+def batch_norm(input: Any, running_mean: Tensor | None, running_var: Tensor | None, weight: Any = None,
                bias: Any = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """x̂ = (x − μ)/√(σ² + ε), ŷ = γ·x̂ + β per channel (dim 1), over the batch (and length) dims.
 
@@ -23,7 +23,7 @@ def batch_norm(x: Any, running_mean: Tensor | None, running_var: Tensor | None, 
     in place: r ← (1 − momentum)·r + momentum·batch value, with the unbiased variance. Otherwise
     the running statistics are used.
     """
-    x = _tensor(x)
+    x = _tensor(input)
     if x.ndim < 2:
         raise ValueError(f"batch_norm: expected input of shape (N, C) or (N, C, L), got {x.shape}")
     axes = (0,) + tuple(range(2, x.ndim))
@@ -74,10 +74,10 @@ def _normalized_axes(x: Tensor, normalized_shape: int | Sequence[int], affine: d
     return tuple(range(x.ndim - k, x.ndim))
 
 
-def layer_norm(x: Any, normalized_shape: int | Sequence[int], weight: Any = None, bias: Any = None,
+def layer_norm(input: Any, normalized_shape: int | Sequence[int], weight: Any = None, bias: Any = None,
                eps: float = 1e-5) -> Tensor:
     """x̂ = (x − μ)/√(σ² + ε), ŷ = γ·x̂ + β, with μ, σ² (biased) over the last len(normalized_shape) dims"""
-    x = _tensor(x)
+    x = _tensor(input)
     axes = _normalized_axes(x, normalized_shape, {"weight": weight, "bias": bias}, "layer_norm")
     mean = x.mean(axis=axes, keepdims=True)
     var = x.var(axis=axes, keepdims=True, correction=0)
