@@ -224,3 +224,15 @@ def test_poisson_full_adds_stirlings_term_only_above_one(rng):
     extra = F.poisson_nll_loss(x, y, full=True, reduction="none").data - F.poisson_nll_loss(x, y, reduction="none").data
     stirling = y * np.log(np.maximum(y, 1)) - y + 0.5 * np.log(2 * math.pi * np.maximum(y, 1))
     np.testing.assert_allclose(extra, np.where(y > 1, stirling, 0.0), rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "l1_loss", "huber_loss"])
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_per_element_weight_as_pytorch(name: str, reduction: str) -> None:
+    torch = pytest.importorskip("torch")
+    rng = np.random.default_rng(3)
+    x, y, w = rng.normal(size=(3, 4)), rng.normal(size=(3, 4)) * 2, rng.uniform(0.1, 2.0, (3, 4))
+    compare(lambda a, b: getattr(F, name)(a, autograd.tensor(y), reduction=reduction, weight=b),
+            lambda a, b: getattr(torch.nn.functional, name)(a, torch.tensor(y), reduction=reduction, weight=b), [x, w])
+    with pytest.raises(ValueError, match="same size"):
+        getattr(F, name)(autograd.tensor(x), autograd.tensor(y), weight=autograd.tensor(w[0]))
