@@ -92,14 +92,14 @@ def _scale(numerator: float, fan: int) -> float:
     return math.sqrt(numerator / fan) if fan else 0.0
 
 
-def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0) -> Tensor:
+def uniform_(tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: autograd.Generator | None = None) -> Tensor:
     """W ~ U(a, b)"""
-    return _fill(tensor, _rng().uniform(a, b, tensor.shape))
+    return _fill(tensor, _rng(generator).uniform(a, b, tensor.shape))
 
 
-def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0) -> Tensor:
+def normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, generator: autograd.Generator | None = None) -> Tensor:
     """W ~ N(mean, std²)"""
-    return _fill(tensor, _rng().normal(mean, std, tensor.shape))
+    return _fill(tensor, _rng(generator).normal(mean, std, tensor.shape))
 
 
 def constant_(tensor: Tensor, val: float) -> Tensor:
@@ -117,28 +117,30 @@ def ones_(tensor: Tensor) -> Tensor:
     return _fill(tensor, 1.0)
 
 
-def xavier_uniform_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_uniform_(tensor: Tensor, gain: float = 1.0, generator: autograd.Generator | None = None) -> Tensor:
     """Glorot: W ~ U(−a, a), a = gain·√(6/(n⁽ˡ⁾ + n⁽ˡ⁺¹⁾)) with n⁽ˡ⁾ = fan_in, n⁽ˡ⁺¹⁾ = fan_out"""
     fan_in, fan_out = _fans(tensor)
     bound = gain * _scale(6.0, fan_in + fan_out)
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
+def xavier_normal_(tensor: Tensor, gain: float = 1.0, generator: autograd.Generator | None = None) -> Tensor:
     """Glorot: W ~ N(0, s²), s = gain·√(2/(fan_in + fan_out))"""
     fan_in, fan_out = _fans(tensor)
-    return normal_(tensor, 0.0, gain * _scale(2.0, fan_in + fan_out))
+    return normal_(tensor, 0.0, gain * _scale(2.0, fan_in + fan_out), generator)
 
 
-def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
+def kaiming_uniform_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                     generator: autograd.Generator | None = None) -> Tensor:
     """He: W ~ U(−b, b), b = gain·√(3/fan), gain = calculate_gain(nonlinearity, a)"""
     bound = calculate_gain(nonlinearity, a) * _scale(3.0, _fan(tensor, mode))
-    return uniform_(tensor, -bound, bound)
+    return uniform_(tensor, -bound, bound, generator)
 
 
-def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu") -> Tensor:
+def kaiming_normal_(tensor: Tensor, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "leaky_relu",
+                    generator: autograd.Generator | None = None) -> Tensor:
     """He: W ~ N(0, s²), s = gain/√fan, gain = calculate_gain(nonlinearity, a)"""
-    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) * _scale(1.0, _fan(tensor, mode)))
+    return normal_(tensor, 0.0, calculate_gain(nonlinearity, a) * _scale(1.0, _fan(tensor, mode)), generator)
 
 
 def lecun_normal_(tensor: Tensor) -> Tensor:

@@ -211,3 +211,15 @@ def test_get_total_norm_of_nothing_and_of_non_finite_values():
         utils.get_total_norm([autograd.tensor(bad)], error_if_nonfinite=True)
     with pytest.raises(RuntimeError):
         torch.nn.utils.get_total_norm([torch.tensor(bad)], error_if_nonfinite=True)
+
+
+@pytest.mark.parametrize("init", ["uniform_", "normal_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_",
+                                  "kaiming_normal_", "trunc_normal_", "orthogonal_"])
+def test_a_generator_makes_an_initialiser_repeatable(init: str) -> None:
+    draws = []
+    for _ in range(2):
+        w = autograd.zeros(4, 3)
+        getattr(nn.init, init)(w, generator=autograd.Generator().manual_seed(5))
+        draws.append(w.data.copy())
+    np.testing.assert_array_equal(draws[0], draws[1])
+    assert draws[0].std() > 0
