@@ -212,6 +212,8 @@ def empty_like(t: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor
 
 def randperm(n: int, *, generator: Generator | None = None, dtype: Any = None, requires_grad: bool = False) -> Tensor:
     """A random permutation of 0 … n − 1; int64."""
+    if isinstance(n, bool) or not isinstance(n, int | np.integer):
+        raise TypeError(f"randperm(): argument 'n' must be int, not {type(n).__name__}")
     if n < 0:
         raise ArgumentError(f"randperm: n must be non-negative, got {n}")
     out = np.dtype(np.int64) if dtype is None else np.dtype(dtype)

@@ -338,10 +338,19 @@ def _index_along(op: str, x: Tensor, dim: int, index: Any) -> tuple[int, np.ndar
     return a, idx % max(size, 1)
 
 
+def _check_source(op: str, x: Tensor, a: int, idx: np.ndarray, source: Tensor) -> None:
+    """``source`` must have x's shape with ``len(index)`` slices along the indexed dim."""
+    want = tuple(len(idx) if d == a else n for d, n in enumerate(x.shape))
+    if source.shape != want and not (x.ndim <= 1 and source.data.size == len(idx)):
+        raise ShapeError(f"{op}: source of shape {source.shape} does not fit {len(idx)} indices along dim {a} of "
+                         f"an input of shape {x.shape} (expected {want})")
+
+
 def index_add(x: Any, dim: int, index: Any, source: Any, *, alpha: Any = 1) -> Tensor:
     """A copy of ``x`` with ``alpha·source``'s slices added at ``index`` along ``dim`` (repeats add up)."""
     x, source = _tensor(x), _tensor(source)
     a, idx = _index_along("index_add", x, dim, index)
+    _check_source("index_add", x, a, idx, source)
     added = source if alpha == 1 else source * alpha
     return x + IndexAdd.apply(added, index=(slice(None),) * a + (idx,), shape=x.shape)
 
@@ -366,6 +375,7 @@ def index_copy(x: Any, dim: int, index: Any, source: Any) -> Tensor:
     """A copy of ``x`` with ``source``'s slices written at ``index`` along ``dim``."""
     x, source = _tensor(x), _tensor(source)
     a, idx = _index_along("index_copy", x, dim, index)
+    _check_source("index_copy", x, a, idx, source)
     if source.dtype != x.dtype:
         raise DTypeError(f"index_copy: source has dtype {source.dtype} but the input has {x.dtype}")
     written = IndexAdd.apply(source, index=(slice(None),) * a + (idx,), shape=x.shape)

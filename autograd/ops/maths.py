@@ -439,7 +439,8 @@ def logit(x: Any, eps: float | None = None) -> Tensor:
     """ln(x/(1 − x)), the inverse of the sigmoid; with ``eps``, x is first clamped to [eps, 1 − eps]."""
     x = _tensor(x)
     z = x if eps is None else clip(x, eps, 1 - eps)
-    return log(z) - log1p(-z)
+    with np.errstate(divide="ignore", invalid="ignore"):  # ±inf at 0 and 1, NaN outside [0, 1], as PyTorch
+        return log(z) - log1p(-z)
 
 
 def sinc(x: Any) -> Tensor:

@@ -41,9 +41,16 @@ def swapaxes(x: Any, axis0: int, axis1: int) -> Tensor:
     return transpose(x, axis0, axis1)
 
 
+def _int(op: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | np.integer):
+        raise TypeError(f"{op}(): argument '{name}' must be int, not {type(value).__name__}")
+    return int(value)
+
+
 def narrow(x: Any, dim: int, start: int, length: int) -> Tensor:
     """The ``length`` elements from ``start`` along ``dim`` (a negative start counts from the end)."""
     x = _tensor(x)
+    start, length = _int("narrow", "start", start), _int("narrow", "length", length)
     axis = normalize_axis(dim, x.ndim)[0]
     n = x.shape[axis]
     begin = start + n if start < 0 else start
@@ -118,6 +125,7 @@ def unfold(x: Any, dimension: int, size: int, step: int) -> Tensor:
     """Every window of ``size`` elements along ``dimension``, ``step`` apart: that dim becomes the window
     count and a new last dim of ``size`` holds each window (PyTorch's ``Tensor.unfold``)."""
     x = _tensor(x)
+    size, step = _int("unfold", "size", size), _int("unfold", "step", step)
     if x.ndim == 0:  # a 0-d tensor unfolds as a one-element vector, its one window without the count dim
         normalize_axis(dimension, 0)
         return unfold(reshape(x, (1,)), 0, size, step)[0]

@@ -340,3 +340,24 @@ def test_the_device_idiom_runs_on_the_cpu() -> None:
     with pytest.raises(RuntimeError, match=r"CPU only.*'cuda:0'"):
         x.to(autograd.device("cuda", 0))
     assert autograd.cuda.device_count() == 0 and autograd.cuda.manual_seed(0) is None
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.zeros(4, 3).index_add(0, m.tensor([0, 1, 2]), m.ones(2, 3)),
+    lambda m: m.zeros(4, 3).index_copy(0, m.tensor([0, 1]), m.ones(3, 3)),
+])
+def test_index_ops_name_a_source_that_does_not_fit(make: Any) -> None:
+    with pytest.raises((RuntimeError, IndexError)):
+        make(torch)
+    with pytest.raises(autograd.ShapeError, match="does not fit"):
+        make(autograd)
+
+
+@pytest.mark.parametrize("make", [
+    lambda m: m.zeros(4).unfold(0, 2.5, 1), lambda m: m.zeros(4).narrow(0, 1.5, 2), lambda m: m.randperm(2.5),
+])
+def test_a_float_where_an_int_belongs_is_a_type_error(make: Any) -> None:
+    with pytest.raises(TypeError):
+        make(torch)
+    with pytest.raises(TypeError, match="must be int"):
+        make(autograd)
