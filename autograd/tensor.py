@@ -991,15 +991,11 @@ class Tensor:
 
     def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> Tensor:
         """``autograd.multinomial`` of this tensor's weights."""
-        from .creation import multinomial
-
-        return multinomial(self, num_samples, replacement, generator=generator)
+        return creation.multinomial(self, num_samples, replacement, generator=generator)
 
     def bernoulli(self, *, generator: Any = None) -> Tensor:
         """``autograd.bernoulli`` of this tensor's probabilities."""
-        from .creation import bernoulli
-
-        return bernoulli(self, generator=generator)
+        return creation.bernoulli(self, generator=generator)
 
     # ------------------------------------------------------------------ PyTorch's other names, and more maths
     multiply = mul
@@ -1323,6 +1319,6 @@ _UFUNC_OPS = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "div
               "greater": "gt", "greater_equal": "ge", "bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or",
               "bitwise_xor": "bitwise_xor", "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift"}
 
-from . import ops  # noqa: E402  (ops import Tensor)
+from . import creation, ops  # noqa: E402  (they import Tensor)
 from .function import _NO_ATTRS, _apply  # noqa: E402  (function.py imports Tensor)
 from .ops.elementwise import Add, Div, Exp, Log, Mul, Neg, Relu, Sigmoid, Sub, Tanh  # noqa: E402
