@@ -13,6 +13,7 @@ import numpy as np
 from autograd import Tensor, no_grad
 from autograd.dtypes import to_arguments
 from autograd.graph import increment_version
+from autograd.tensor import RemovableHandle
 
 
 class Parameter(Tensor):
@@ -36,13 +37,35 @@ class Module:
         object.__setattr__(self, "_parameters", {})
         object.__setattr__(self, "_buffers", {})
         object.__setattr__(self, "_modules", {})
+        object.__setattr__(self, "_forward_pre_hooks", [])
+        object.__setattr__(self, "_forward_hooks", [])
         object.__setattr__(self, "training", True)
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} has no forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if not (self._forward_pre_hooks or self._forward_hooks):
+            return self.forward(*args, **kwargs)
+        for hook in list(self._forward_pre_hooks):
+            changed = hook(self, args)
+            if changed is not None:
+                args = changed if isinstance(changed, tuple) else (changed,)
+        output = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks):
+            changed = hook(self, args, output)
+            if changed is not None:
+                output = changed
+        return output
+
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args)`` before each forward; a value it returns replaces the positional args."""
+        return _register(self._forward_pre_hooks, hook, prepend)
+
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after each forward (to record activations, say); a value it returns
+        replaces the output."""
+        return _register(self._forward_hooks, hook, prepend)
 
     # ------------------------------------------------------------------ registration
     def __setattr__(self, name: str, value: Any) -> None:
@@ -103,6 +126,34 @@ class Module:
         self._modules[name] = module
 
     # ------------------------------------------------------------------ traversal
+    register_module = add_module
+
+    def get_submodule(self, target: str) -> Module:
+        """The submodule at the dotted path ``target`` ("" is this module), as PyTorch's."""
+        module = self
+        for name in target.split(".") if target else []:
+            child = module._modules.get(name)
+            if child is None:
+                raise AttributeError(f"{type(module).__name__} has no attribute `{name}`")
+            module = child
+        return module
+
+    def get_parameter(self, target: str) -> Parameter:
+        """The Parameter at the dotted path ``target`` (e.g. ``"0.weight"``)."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._parameters:
+            raise AttributeError(f"{type(module).__name__} has no parameter `{name}`")
+        return module._parameters[name]
+
+    def get_buffer(self, target: str) -> Tensor:
+        """The buffer at the dotted path ``target`` (e.g. ``"1.running_mean"``)."""
+        path, _, name = target.rpartition(".")
+        module = self.get_submodule(path)
+        if name not in module._buffers:
+            raise AttributeError(f"{type(module).__name__} has no buffer `{name}`")
+        return module._buffers[name]
+
     def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
         seen: set[int] = set()
         stack = [(prefix, self)]
@@ -174,6 +225,15 @@ class Module:
         return self
 
     # ------------------------------------------------------------------ dtype
+    def cpu(self) -> Module:
+        """Self: parameters live on the CPU already."""
+        return self
+
+    def cuda(self, device: Any = None) -> Module:
+        """Refused: there is no GPU here (as PyTorch's without CUDA)."""
+        raise RuntimeError("chainrule runs on the CPU only; there is no CUDA device (autograd.cuda.is_available() "
+                           "is False)")
+
     def to(self, *args: Any, dtype: Any = None, device: Any = None) -> Module:
         """Cast floating-point parameters and buffers (and their gradients) to ``dtype`` in place, as PyTorch's
         ``Module.to``; a device must be the CPU. Returns self."""
@@ -277,6 +337,15 @@ class Module:
             return f"{type(self).__name__}({extra[0]})"
         lines = extra + children
         return f"{type(self).__name__}(" + ("\n  " + "\n  ".join(lines) + "\n" if lines else "") + ")"
+
+
+def _register(hooks: list[Callable[..., Any]], hook: Callable[..., Any], prepend: bool) -> RemovableHandle:
+    """Add ``hook`` to ``hooks`` (first if ``prepend``); the handle's ``remove()`` takes it out again."""
+    if prepend:
+        hooks.insert(0, hook)
+    else:
+        hooks.append(hook)
+    return RemovableHandle(hooks, hook)
 
 
 class Sequential(Module):

@@ -256,3 +256,35 @@ def test_registration_methods_check_names_as_torch():
         theirs.register_parameter("scale", torch.ones(1))
     ours.register_parameter("weight", nn.Parameter(np.ones((2, 2))))  # re-registering its own name is fine
     np.testing.assert_array_equal(ours.state_dict()["weight"], 1)
+
+
+def test_forward_hooks_as_pytorch() -> None:
+    torch = pytest.importorskip("torch")
+    seen: dict[str, list[tuple[int, ...]]] = {"ours": [], "theirs": []}
+    for lib, key in ((nn, "ours"), (torch.nn, "theirs")):
+        model = lib.Sequential(lib.Linear(3, 4), lib.ReLU(), lib.Linear(4, 2))
+        record = model[1].register_forward_hook(lambda m, args, out, k=key: seen[k].append(tuple(out.shape)))
+        double = model[0].register_forward_pre_hook(lambda m, args: (args[0] * 2,))
+        halve = model[2].register_forward_hook(lambda m, args, out: out * 0 + 1.0, prepend=True)
+        x = (autograd if lib is nn else torch).ones(5, 3)
+        out = model(x)
+        assert tuple(out.shape) == (5, 2) and float(out.detach().sum()) == 10.0
+        for handle in (record, double, halve):
+            handle.remove()
+        model(x)
+        assert len(seen[key]) == 1
+    assert seen["ours"] == seen["theirs"] == [(5, 4)]
+
+
+def test_paths_to_submodules_parameters_and_buffers() -> None:
+    model = nn.Sequential(nn.Linear(3, 4), nn.BatchNorm1d(4))
+    assert model.get_submodule("1") is model[1] and model.get_submodule("") is model
+    assert model.get_parameter("0.weight") is model[0].weight
+    assert model.get_buffer("1.running_mean") is model[1].running_mean
+    for getter, target in ((model.get_submodule, "2"), (model.get_parameter, "0.nothing"),
+                           (model.get_buffer, "0.weight")):
+        with pytest.raises(AttributeError):
+            getter(target)
+    assert model.cpu() is model
+    with pytest.raises(RuntimeError, match="CPU only"):
+        model.cuda()
