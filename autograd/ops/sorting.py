@@ -212,18 +212,20 @@ def quantile(x: Any, q: Any, dim: int | None = None, keepdim: bool = False, *,
 
 
 def _interpolate(ranked: Tensor, a: int, qs: np.ndarray, how: str) -> Tensor:
-    """Values at fractional ranks ``qs·(n − 1)`` along axis ``a`` of a sorted tensor."""
-    n = ranked.shape[a]
-    pos = qs.reshape(-1) * (n - 1)
+    """Values at fractional ranks ``qs·(n − 1)`` along axis ``a`` of a sorted tensor: a 0-d ``qs`` drops that
+    axis, a 1-d one replaces it with one entry per quantile."""
+    pos = qs * (ranked.shape[a] - 1)
     lo, hi = np.floor(pos).astype(np.int64), np.ceil(pos).astype(np.int64)
-    take = (lambda i: ranked[(slice(None),) * a + (i,)]) if qs.ndim else (lambda i: ranked[(slice(None),) * a + (i[0],)])
+
+    def take(i: np.ndarray) -> Tensor:
+        return ranked[(slice(None),) * a + (i if i.ndim else int(i),)]
+
     if how == "lower":
         return take(lo)
     if how == "higher":
         return take(hi)
     if how == "nearest":
         return take(np.round(pos).astype(np.int64))  # ties to even, as PyTorch's round
-    frac = np.full_like(pos, 0.5) if how == "midpoint" else pos - lo
-    shape = (1,) * a + (-1,) + (1,) * (ranked.ndim - a - 1) if qs.ndim else ()
-    weight = frac.astype(ranked.dtype).reshape(shape) if qs.ndim else ranked.dtype.type(frac[0])
+    frac = (np.full_like(pos, 0.5) if how == "midpoint" else pos - lo).astype(ranked.dtype)
+    weight = frac.reshape((-1,) + (1,) * (ranked.ndim - a - 1)) if qs.ndim else frac[()]
     return lerp(take(lo), take(hi), weight)  # from the nearer end, as PyTorch's lerp
