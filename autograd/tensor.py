@@ -154,9 +154,7 @@ class Tensor:
     def backward(self, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False) -> None:
         """Accumulate ∂self/∂leaf into every leaf's ``.grad``; ``gradient`` is needed unless self is a scalar.
         The graph is kept if ``retain_graph`` (by default: if ``create_graph``)."""
-        from .engine import backward
-
-        backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
+        engine.backward(self, None if gradient is None else [gradient], retain_graph, create_graph)
 
     # ------------------------------------------------------------------ array-like properties
     @property
@@ -1319,6 +1317,6 @@ _UFUNC_OPS = {"add": "add", "subtract": "sub", "multiply": "mul", "divide": "div
               "greater": "gt", "greater_equal": "ge", "bitwise_and": "bitwise_and", "bitwise_or": "bitwise_or",
               "bitwise_xor": "bitwise_xor", "left_shift": "bitwise_left_shift", "right_shift": "bitwise_right_shift"}
 
-from . import creation, ops  # noqa: E402  (they import Tensor)
+from . import creation, engine, ops  # noqa: E402  (they import Tensor)
 from .function import _NO_ATTRS, _apply  # noqa: E402  (function.py imports Tensor)
 from .ops.elementwise import Add, Div, Exp, Log, Mul, Neg, Relu, Sigmoid, Sub, Tanh  # noqa: E402

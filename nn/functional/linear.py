@@ -29,12 +29,12 @@ class Linear(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> tuple[Tensor | None, ...]:
         x, weight = ctx.saved_tensors
+        inputs = ctx.inputs
         # a data batch needs no gradient: skip its (batch × out × in) product
-        needs = ctx.needs_input_grad
-        grad_x = grad @ weight if needs[0] else None
+        grad_x = grad @ weight if inputs[0].requires_grad else None
         grad_2d = grad.reshape(-1, weight.shape[0])
         grad_w = grad_2d.T @ x.reshape(-1, weight.shape[1])
-        if len(needs) == 2:
+        if len(inputs) == 2:
             return grad_x, grad_w
         return grad_x, grad_w, grad_2d.sum(axis=0)
 
@@ -48,20 +48,21 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     tensor([[ 3.,  7., 12.]], dtype=float32)
     """
     x, weight = _tensor(input), _tensor(weight)
-    if weight.ndim != 2:
-        raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got shape {weight.shape}")
-    if x.ndim == 0 or x.shape[-1] != weight.shape[1]:
-        raise ValueError(f"linear: input of shape {x.shape} cannot be multiplied by weight of shape {weight.shape}: "
-                         f"the input's last dimension must be in_features={weight.shape[1]}")
-    if x.dtype != weight.dtype:  # a product does not promote, as in PyTorch
-        raise DTypeError(f"linear: expected the input and weight to have the same dtype, got {x.dtype} and "
-                           f"{weight.dtype} (convert one with .to(), .float() or .double())")
+    xd, wd = x.data, weight.data
+    if wd.ndim != 2:
+        raise ValueError(f"linear: weight must be 2-d (out_features, in_features), got shape {wd.shape}")
+    if xd.ndim == 0 or xd.shape[-1] != wd.shape[1]:
+        raise ValueError(f"linear: input of shape {xd.shape} cannot be multiplied by weight of shape {wd.shape}: "
+                         f"the input's last dimension must be in_features={wd.shape[1]}")
+    if xd.dtype != wd.dtype:  # a product does not promote, as in PyTorch
+        raise DTypeError(f"linear: expected the input and weight to have the same dtype, got {xd.dtype} and "
+                         f"{wd.dtype} (convert one with .to(), .float() or .double())")
     if bias is None:
         return Linear.apply(x, weight)
     bias = _tensor(bias)
-    if bias.dtype != weight.dtype:
-        raise DTypeError(f"linear: expected the bias to have the weight's dtype {weight.dtype}, got {bias.dtype}")
-    if bias.shape != (weight.shape[0],):
-        raise ValueError(f"linear: bias must have shape ({weight.shape[0]},) for weight {weight.shape}, "
-                         f"got {bias.shape}")
+    bd = bias.data
+    if bd.dtype != wd.dtype:
+        raise DTypeError(f"linear: expected the bias to have the weight's dtype {wd.dtype}, got {bd.dtype}")
+    if bd.shape != wd.shape[:1]:
+        raise ValueError(f"linear: bias must have shape ({wd.shape[0]},) for weight {wd.shape}, got {bd.shape}")
     return Linear.apply(x, weight, bias)

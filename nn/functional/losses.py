@@ -10,7 +10,7 @@ import numpy as np
 import autograd
 from autograd import ArgumentError, Context, Function, ShapeError, Tensor, log_softmax
 from autograd.ops.elementwise import Maximum, Where
-from autograd.ops.softmax import Softmax, log_softmax_array
+from autograd.ops.softmax import Softmax, _shifted
 
 from ._arguments import _array, _constant, _tensor
 from .activations import Softplus
@@ -253,8 +253,9 @@ def _class_dim(x: Tensor, fn: str) -> int:
 
 
 def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
-                   fn: str) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
-    """Check class-index targets; return (class axis, targets with ignored ones set to 0, wᵧ per target, ignored)."""
+                   fn: str) -> tuple[int, np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Check class-index targets; return (class axis, targets with ignored ones set to 0, wᵧ per target,
+    which are ignored). wᵧ is None when every target counts once (no weight, none ignored), and so is the last."""
     axis = _class_dim(x, fn)
     n_classes = x.shape[axis]
     t = _array(target)
@@ -272,8 +273,7 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
     if t.size and 0 <= t.min() and t.max() < n_classes and not 0 <= ignore_index < n_classes:
         # the usual batch: every target a class, none ignored (two reductions instead of a dozen passes)
         safe = t.copy()  # kept for backward: later changes to the caller's array must not reach it
-        weight_t = np.ones(t.shape, x.dtype) if weight is None else w[safe].astype(x.dtype)
-        return axis, safe, weight_t, np.zeros(t.shape, bool)
+        return axis, safe, None if weight is None else w[safe].astype(x.dtype), None
     ignored = t == ignore_index
     bad = ~ignored & ((t < 0) | (t >= n_classes))
     if bad.any():
@@ -284,20 +284,21 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
     return axis, safe, np.where(ignored, 0, w[safe]).astype(x.dtype), ignored
 
 
-def _scale(weight_t: np.ndarray, reduction: str) -> float | None:
-    """The factor that turns a sum of per-sample losses into the reduction (None: keep them per sample)."""
+def _scale(weight_t: np.ndarray | None, count: int, reduction: str) -> float | None:
+    """The factor that turns a sum of per-sample losses into the reduction (None: keep them per sample);
+    ``count`` targets, weighted by ``weight_t`` (None: each once)."""
     if reduction == "none":
         return None
     if reduction == "sum":
         return 1.0
-    total = float(weight_t.sum())
+    total = float(count if weight_t is None else weight_t.sum())
     return 1.0 / total if total != 0 else math.nan  # every target ignored: PyTorch's 0/0 = NaN
 
 
-def _weighted_mean(loss: Tensor, weight_t: np.ndarray, reduction: str) -> Tensor:
+def _weighted_mean(loss: Tensor, weight_t: np.ndarray | None, reduction: str) -> Tensor:
     if reduction != "mean":
         return _reduce(loss, reduction)
-    return loss.sum() * _scale(weight_t, reduction)
+    return loss.sum() * _scale(weight_t, loss.data.size, reduction)
 
 
 def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -100,
@@ -308,7 +309,7 @@ def nll_loss(input: Any, target: Any, weight: Any = None, ignore_index: int = -1
     axis, safe, weight_t, _ = _class_targets(x, target, weight, ignore_index, "nll_loss")
     index = list(np.indices(safe.shape, sparse=True))
     index.insert(axis, safe)
-    loss = -x[tuple(index)] * weight_t
+    loss = -x[tuple(index)] if weight_t is None else -x[tuple(index)] * weight_t
     return _weighted_mean(loss, weight_t, reduction)
 
 
@@ -319,34 +320,66 @@ class CrossEntropy(Function):
     arrays_ok = True
 
     @staticmethod
-    def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray, axis: int,
+    def forward(ctx: Context, z: np.ndarray, target: np.ndarray, weight_t: np.ndarray | None, axis: int,
                 scale: float | None) -> np.ndarray:
-        log_p = log_softmax_array(z, axis)
+        # computed with the classes along the first axis, in a contiguous copy: NumPy reduces along memory's
+        # outer axis several times faster than along a short inner one (10 classes). The log is taken of the
+        # sums alone: log softmax(z)_y = (z_y − m) − ln Σ e^(z − m), and the full log softmax is never made.
+        shifted = _shifted(np.ascontiguousarray(_classes_first(z, axis)), 0)
+        exp = np.exp(shifted)
+        total = exp.sum(axis=0)
+        # each target's entry in the flattened classes-first array
+        flat = target.reshape(-1) * total.size + np.arange(total.size)
+        with np.errstate(divide="ignore", invalid="ignore"):  # an all −inf row gives NaN, as in PyTorch
+            picked = np.log(total) - shifted.reshape(-1)[flat].reshape(target.shape)
         ctx.save_for_backward(z)
-        ctx.target, ctx.axis = target, axis
-        ctx.probabilities = np.exp(log_p)
-        coef = weight_t if scale is None else weight_t * scale
-        ctx.coef = coef.reshape(coef.shape[:axis] + (1,) + coef.shape[axis:])  # the class axis back, size 1
-        if z.ndim == 2 and axis == 1:  # (batch, classes): plain indexing, a third of take_along_axis's time
-            picked = -weight_t * log_p[np.arange(z.shape[0]), target]
-        else:
-            picked = -weight_t * np.squeeze(np.take_along_axis(log_p, np.expand_dims(target, axis), axis), axis)
+        ctx.axis, ctx.exp, ctx.total, ctx.flat = axis, exp, total, flat
+        ctx.coef = _coefficient(weight_t, scale)
+        if weight_t is not None:
+            picked *= weight_t
         return picked if scale is None else np.asarray(picked.sum() * scale, dtype=z.dtype)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (z,) = ctx.saved_tensors
-        # the forward's probabilities, as a node that is still differentiable with respect to z
-        p = Softmax.apply_in_backward(z, axis=ctx.axis, cached=ctx.probabilities)
-        onehot = np.zeros(z.shape, dtype=z.dtype)
-        if z.ndim == 2 and ctx.axis == 1:
-            onehot[np.arange(z.shape[0]), ctx.target] = 1
-        else:
-            np.put_along_axis(onehot, np.expand_dims(ctx.target, ctx.axis), 1, ctx.axis)
-        if grad.ndim:  # per-sample losses: give the gradient back its class axis
-            grad = grad.reshape(grad.shape[:ctx.axis] + (1,) + grad.shape[ctx.axis:])
+        with np.errstate(invalid="ignore"):
+            p = ctx.exp / ctx.total  # softmax(z), classes first
+        if type(z) is np.ndarray:  # on arrays: softmax − onehot made in that new array, then scaled, in place
+            p.reshape(-1)[ctx.flat] -= 1
+            p *= grad * ctx.coef  # a per-sample gradient or weight has the classes-first array's trailing shape
+            return _classes_back(p, ctx.axis)
+        # with Tensors: the forward's probabilities as a node, so the gradient is differentiable with respect to z
+        p = Softmax.apply(z, axis=ctx.axis, cached=_classes_back(p, ctx.axis))
+        onehot = np.zeros(ctx.exp.shape, z.dtype)
+        onehot.reshape(-1)[ctx.flat] = 1
         upstream = grad * ctx.coef
-        return (p - onehot) * upstream
+        if upstream.ndim:  # per-sample losses: give the gradient back its class axis
+            upstream = upstream.reshape(upstream.shape[:ctx.axis] + (1,) + upstream.shape[ctx.axis:])
+        return (p - _classes_back(onehot, ctx.axis)) * upstream
+
+
+def _coefficient(weight_t: np.ndarray | None, scale: float | None) -> Any:
+    """What each sample's ∂ℓ/∂z is multiplied by: s·w_y (a number when every target counts once)."""
+    coef = 1.0 if scale is None else scale
+    return coef if weight_t is None else weight_t * coef
+
+
+def _classes_first(a: np.ndarray, axis: int) -> np.ndarray:
+    """A view of ``a`` with its class axis moved to the front."""
+    if axis == 0:
+        return a
+    if a.ndim == 2:
+        return a.T
+    return a.transpose((axis, *range(axis), *range(axis + 1, a.ndim)))
+
+
+def _classes_back(a: np.ndarray, axis: int) -> np.ndarray:
+    """The inverse of ``_classes_first``: a view with the first axis moved back to ``axis``."""
+    if axis == 0:
+        return a
+    if a.ndim == 2:
+        return a.T
+    return a.transpose((*range(1, axis + 1), 0, *range(axis + 1, a.ndim)))
 
 
 def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int = -100, reduction: str = "mean",
@@ -380,13 +413,16 @@ def cross_entropy(input: Any, target: Any, weight: Any = None, ignore_index: int
             terms = terms * _constant(weight, x).reshape(w_shape)
         return _reduce(-terms.sum(axis=axis), reduction)
     axis, safe, weight_t, ignored = _class_targets(x, target, weight, ignore_index, "cross_entropy")
-    nll = CrossEntropy.apply(x, target=safe, weight_t=weight_t, axis=axis, scale=_scale(weight_t, reduction))
+    nll = CrossEntropy.apply(x, target=safe, weight_t=weight_t, axis=axis,
+                             scale=_scale(weight_t, safe.size, reduction))
     if not label_smoothing:
         return nll
     log_p = log_softmax(x, axis)
     if weight is not None:
         log_p = log_p * _constant(weight, x).reshape(w_shape)
-    smooth = -log_p.sum(axis=axis) * (~ignored).astype(x.dtype)
+    smooth = -log_p.sum(axis=axis)
+    if ignored is not None:
+        smooth = smooth * (~ignored).astype(x.dtype)
     return (1 - label_smoothing) * nll + _weighted_mean(smooth, weight_t, reduction) * (label_smoothing / n_classes)
 
 

@@ -128,14 +128,19 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                hyper = {k: _python_number(v) for k, v in group.items() if k != "params"}
+                hyper = {k: v if type(v) is float or type(v) is int or type(v) is bool else _python_number(v)
+                         for k, v in group.items() if k != "params"}
+                maximize = hyper.get("maximize", False)
                 for p in group["params"]:
                     if p.grad is None:
                         continue
                     grad = p.grad.data
-                    if hyper.get("maximize", False):
+                    if maximize:
                         grad = -grad
-                    self._update(p, grad, self.state.setdefault(p, {}), hyper)
+                    state = self.state.get(p)
+                    if state is None:
+                        state = self.state[p] = {}
+                    self._update(p, grad, state, hyper)
                     increment_version(p)  # a graph that saved p's old values now refuses to backward
         note_optimizer_step()  # a graph recorded before now, extended after, warns (see autograd.graph)
         return loss

@@ -156,6 +156,36 @@ def test_cross_entropy_gradcheck_and_second_derivatives(rng):
         assert gradgradcheck(loss, z)
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_cross_entropy_second_derivatives_with_the_class_axis_inside(rng, reduction):
+    # the fused loss works with the classes moved to the front; its gradient must come back in z's layout
+    target = np.array([[0, 2], [1, -100]])
+    z = autograd.tensor(rng.normal(size=(2, 3, 2)), requires_grad=True)
+
+    def loss(t):
+        return F.cross_entropy(t, target, weight=[1.0, 2.0, 0.5], reduction=reduction)
+
+    assert gradcheck(loss, z)
+    assert gradgradcheck(loss, z)
+
+
+def test_cross_entropy_with_infinite_logits_matches_torch():
+    torch = pytest.importorskip("torch")
+    z = np.array([[-np.inf, 1.0, 2.0], [0.5, -np.inf, -np.inf], [3.0, 1.0, -1.0]])
+    target = np.array([1, 0, 2])
+    ours = autograd.tensor(z, requires_grad=True)
+    theirs = torch.tensor(z, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        loss = F.cross_entropy(ours, target)
+        loss.backward()
+    expected = torch.nn.functional.cross_entropy(theirs, torch.tensor(target))
+    expected.backward()
+    np.testing.assert_allclose(loss.item(), expected.item(), rtol=1e-12)
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-12, atol=1e-15)
+    assert ours.grad.data.flags.c_contiguous  # computed classes-first, stored in the tensor's own layout
+
+
 def test_fused_bce_matches_composed_away_from_the_clamp(rng):
     p = rng.uniform(0.01, 0.99, size=(3, 4))
     y = rng.uniform(size=(3, 4))
