@@ -7,7 +7,7 @@ and runs on the .py files alone.
 
 from setuptools import Extension, setup
 
-MODULES = ("grad_mode", "tensor", "function", "engine")  # as in autograd/compiled.py
+MODULES = ('grad_mode', 'tensor', 'function', 'engine', 'ops.elementwise')  # as in autograd/compiled.py (a test checks)
 
 
 def extensions() -> list[Extension]:
@@ -15,7 +15,7 @@ def extensions() -> list[Extension]:
         from Cython.Build import cythonize
     except ImportError:
         return []
-    modules = [Extension(f"autograd.{name}", [f"autograd/{name}.py"]) for name in MODULES]
+    modules = [Extension(f"autograd.{name}", [f"autograd/{name.replace('.', '/')}.py"]) for name in MODULES]
     modules.append(Extension("autograd._collector", ["autograd/_collector.pyx"]))
     # annotations stay hints: the .pxd files, not `x: int`, decide what is typed in C
     compiled = cythonize(modules, quiet=True, compiler_directives={"language_level": 3, "annotation_typing": False})

@@ -1,9 +1,10 @@
 """Which build of the engine runs: the Python source, or the same source compiled by Cython.
 
-``function.py``, ``engine.py``, ``tensor.py`` and ``grad_mode.py`` are the engine's only source. When
-chainrule is installed where Cython and a C compiler are at hand, ``setup.py`` also compiles those
-files (typed where the ``.pxd`` files beside them say) into extension modules, which Python then imports in
-their place. Without a compiler chainrule installs and runs on the ``.py`` files alone.
+``function.py``, ``engine.py``, ``tensor.py`` and ``grad_mode.py`` are the engine's only source, and
+``ops/elementwise.py`` that of the elementwise ops and their rules. When chainrule is installed where Cython
+and a C compiler are at hand, ``setup.py`` also compiles those files (typed where the ``.pxd`` files beside
+them say) into extension modules, which Python then imports in their place. Without a compiler chainrule
+installs and runs on the ``.py`` files alone.
 ``CHAINRULE_PURE_PYTHON=1`` in the environment at start-up imports the ``.py`` files even where the
 compiled ones exist: to step through the engine in a debugger, or to compare the two builds.
 
@@ -20,14 +21,13 @@ import os
 import sys
 from pathlib import Path
 
-MODULES = ("grad_mode", "tensor", "function", "engine")  # compiled when built (setup.py)
+MODULES = ("grad_mode", "tensor", "function", "engine", "ops.elementwise")  # compiled when built (setup.py)
 PURE_PYTHON = "CHAINRULE_PURE_PYTHON"  # the environment variable that selects the .py files at start-up
 
 
 def available() -> bool:
     """True if the compiled modules were built for this interpreter (whether or not they run now)."""
-    here = Path(__file__).parent
-    return all(any((here / (name + suffix)).exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
+    return all(any(_path(name, suffix).exists() for suffix in importlib.machinery.EXTENSION_SUFFIXES)
                for name in MODULES)
 
 
@@ -46,10 +46,15 @@ class SourceOnly:
 
     @staticmethod
     def find_spec(name: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
-        package, _, module = name.rpartition(".")
-        if package != __package__ or module not in MODULES:
+        module = name.removeprefix(f"{__package__}.")
+        if module == name or module not in MODULES:
             return None
-        return importlib.util.spec_from_file_location(name, Path(__file__).with_name(module + ".py"))
+        return importlib.util.spec_from_file_location(name, _path(module, ".py"))
+
+
+def _path(module: str, suffix: str) -> Path:
+    """Where a module of ``MODULES`` (dotted, relative to this package) lies, with the given file suffix."""
+    return Path(__file__).parent.joinpath(*module.split(".")).with_suffix(suffix)
 
 
 # autograd/__init__.py imports this module before any of the engine's, so the choice is made in time

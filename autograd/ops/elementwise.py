@@ -7,6 +7,7 @@ input's shape (see engine.py).
 from __future__ import annotations
 
 import functools
+import importlib
 import math
 from collections.abc import Callable
 from typing import Any
@@ -480,11 +481,11 @@ class Erf(Function):
 def special_float64(name: str) -> Callable[[np.ndarray], np.ndarray]:
     """NumPy has no ``erf`` or ``erfc``: SciPy's when it is installed, else ``math``'s element by element
     (imported on first use)."""
-    try:
-        import scipy.special
+    try:  # importlib, not an import statement: the compiled build's import would skip a None in sys.modules
+        special = importlib.import_module("scipy.special")
     except ImportError:
         return np.vectorize(getattr(math, name), otypes=[np.float64])
-    return getattr(scipy.special, name)
+    return getattr(special, name)
 
 
 def erf(x: Any) -> Tensor:
