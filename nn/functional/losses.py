@@ -255,7 +255,8 @@ def _class_dim(x: Tensor, fn: str) -> int:
 def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
                    fn: str) -> tuple[int, np.ndarray, np.ndarray | None, np.ndarray | None]:
     """Check class-index targets; return (class axis, targets with ignored ones set to 0, wᵧ per target,
-    which are ignored). wᵧ is None when every target counts once (no weight, none ignored), and so is the last."""
+    which are ignored). wᵧ is None when every target counts once (no weight, none ignored); the last is None
+    when none is ignored."""
     axis = _class_dim(x, fn)
     n_classes = x.shape[axis]
     t = _array(target)
