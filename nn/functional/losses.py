@@ -367,19 +367,11 @@ def _coefficient(weight_t: np.ndarray | None, scale: float | None) -> Any:
 
 def _classes_first(a: np.ndarray, axis: int) -> np.ndarray:
     """A view of ``a`` with its class axis moved to the front."""
-    if axis == 0:
-        return a
-    if a.ndim == 2:
-        return a.T
     return a.transpose((axis, *range(axis), *range(axis + 1, a.ndim)))
 
 
 def _classes_back(a: np.ndarray, axis: int) -> np.ndarray:
     """The inverse of ``_classes_first``: a view with the first axis moved back to ``axis``."""
-    if axis == 0:
-        return a
-    if a.ndim == 2:
-        return a.T
     return a.transpose((*range(1, axis + 1), 0, *range(axis + 1, a.ndim)))
 
 

@@ -128,8 +128,7 @@ class Optimizer:
                 loss = closure()
         with no_grad():
             for group in self.param_groups:
-                hyper = {k: v if type(v) is float or type(v) is int or type(v) is bool else _python_number(v)
-                         for k, v in group.items() if k != "params"}
+                hyper = {k: _python_number(v) for k, v in group.items() if k != "params"}
                 maximize = hyper.get("maximize", False)
                 for p in group["params"]:
                     if p.grad is None:
