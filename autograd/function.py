@@ -276,7 +276,7 @@ def _lift_all(inputs: tuple[Any, ...]) -> tuple[Tensor, ...]:
 def _number(x: float, dtype: np.dtype) -> Tensor:
     """A Python number as a constant Tensor of ``dtype``, hidden from the cyclic collector (only its node holds it)."""
     t = Tensor.__new__(Tensor)
-    t.data = np.asarray(x, dtype)
+    t.data = _number_array(x, dtype)
     t.grad_fn = None
     t.requires_grad = False
     hide_constant(t)
@@ -318,7 +318,7 @@ class _NotDifferentiable(Function):
         raise RuntimeError(f"derivative for {ctx.op} is not implemented: its backward is once_differentiable")
 
 
-from .tensor import Tensor  # noqa: E402  (tensor.py imports Function for its methods)
+from .tensor import Tensor, _number_array  # noqa: E402  (tensor.py imports Function for its methods)
 
 if not (__file__.endswith(".py") or sys.modules[Tensor.__module__].__file__.endswith(".py")):
     # the compiled build: its Tensors and nodes can be hidden from the cyclic collector (collector.py)

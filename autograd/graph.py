@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from .grad_mode import clock
@@ -40,13 +41,23 @@ def warn_across_steps() -> None:
         warnings.warn(GraphAcrossStepsWarning(STALE_GRAPH), stacklevel=5)
 
 
-def increment_version(tensor: Tensor) -> None:
-    """Note that ``tensor``'s data was changed in place (PyTorch's ``torch.autograd.graph.increment_version``):
-    a node that saved the old values refuses to backward instead of using the new ones."""
-    bump = getattr(tensor, "_bump_version", None)  # a Tensor's (an optimizer calls this per parameter per step)
-    if bump is None:
-        raise TypeError(f"increment_version() takes a Tensor, got {type(tensor).__name__}")
-    bump()
+def increment_version(tensor: Tensor | Iterable[Tensor]) -> None:
+    """Note that ``tensor``'s data (or each tensor's, given several) was changed in place, as PyTorch's
+    ``torch.autograd.graph.increment_version``: a node that saved the old values refuses to backward
+    instead of using the new ones."""
+    bump = getattr(tensor, "_bump_version", None)
+    if bump is not None:
+        bump()
+        return
+    if not isinstance(tensor, Iterable):
+        raise TypeError(f"increment_version() takes a Tensor or an iterable of Tensors, got {type(tensor).__name__}")
+    tensors = tuple(tensor)  # an optimizer's parameters, at once; all checked before any is bumped
+    for t in tensors:
+        if not hasattr(t, "_bump_version"):
+            raise TypeError(f"increment_version() takes a Tensor or an iterable of Tensors, got a "
+                            f"{type(tensor).__name__} holding a {type(t).__name__}")
+    for t in tensors:
+        t._bump_version()
 
 
 def note_optimizer_step() -> None:

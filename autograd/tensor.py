@@ -28,6 +28,24 @@ class RemovableHandle:
             self._hooks.remove(self._hook)
 
 
+# the read-only 0-d arrays of recently lifted Python numbers, by the number's identity (kept alive here, so
+# the id is not reused): ``y * 1.0001`` in a loop makes one array, not one per op (time and memory per node)
+_numbers: dict[int, tuple[float | int, np.ndarray]] = {}
+
+
+def _number_array(x: float | int, like: np.dtype) -> np.ndarray:
+    """The Python number ``x`` as a read-only 0-d array of the float dtype ``like``, shared between ops."""
+    entry = _numbers.get(id(x))
+    if entry is not None and entry[0] is x and entry[1].dtype is like:
+        return entry[1]
+    array = np.asarray(x, dtype=like)
+    array.flags.writeable = False
+    if len(_numbers) >= 256:  # a loop over many different numbers must not grow it without bound
+        _numbers.clear()
+    _numbers[id(x)] = (x, array)
+    return array
+
+
 class Tensor:
     """An n-dimensional array that records the operations made on it for reverse-mode differentiation.
 
@@ -82,8 +100,11 @@ class Tensor:
         neighbour's (weak scalars: int32 + 1 stays int32, and uint8 + 300 wraps, as PyTorch)."""
         if isinstance(x, np.ndarray):
             return cls._constant(x)
-        if like is not None and like.kind == "f" and (type(x) is float or type(x) is int or np.ndim(x) == 0):
-            return cls._constant(np.asarray(x, dtype=like))
+        if like is not None and like.kind == "f":
+            if type(x) is float or type(x) is int:
+                return cls._constant(_number_array(x, like))
+            if np.ndim(x) == 0:
+                return cls._constant(np.asarray(x, dtype=like))
         if like is not None and like.kind in "iu" and type(x) is int:
             return cls._constant(np.asarray(x).astype(like))
         return cls._constant(as_array(x))

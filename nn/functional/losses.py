@@ -10,7 +10,7 @@ import numpy as np
 import autograd
 from autograd import ArgumentError, Context, Function, ShapeError, Tensor, log_softmax
 from autograd.ops.elementwise import Maximum, Where
-from autograd.ops.softmax import Softmax, _shifted
+from autograd.ops.softmax import Softmax, _shifted, quiet
 
 from ._arguments import _array, _constant, _tensor
 from .activations import Softplus
@@ -271,7 +271,8 @@ def _class_targets(x: Tensor, target: Any, weight: Any, ignore_index: int,
         w = _array(weight)
         if w.shape != (n_classes,):
             raise ValueError(f"{fn}: weight must have one entry per class, shape ({n_classes},), got {w.shape}")
-    if t.size and 0 <= t.min() and t.max() < n_classes and not 0 <= ignore_index < n_classes:
+    if (t.size and 0 <= np.minimum.reduce(t, axis=None) and np.maximum.reduce(t, axis=None) < n_classes
+            and not 0 <= ignore_index < n_classes):
         # the usual batch: every target a class, none ignored (two reductions instead of a dozen passes)
         safe = t.copy()  # kept for backward: later changes to the caller's array must not reach it
         return axis, safe, None if weight is None else w[safe].astype(x.dtype), None
@@ -326,15 +327,15 @@ class CrossEntropy(Function):
         # computed with the classes along the first axis, in a contiguous copy: NumPy reduces along memory's
         # outer axis several times faster than along a short inner one (10 classes). The log is taken of the
         # sums alone: log softmax(z)_y = (z_y − m) − ln Σ e^(z − m), and the full log softmax is never made.
-        shifted = _shifted(np.ascontiguousarray(_classes_first(z, axis)), 0)
+        shifted, finite = _shifted(np.ascontiguousarray(_classes_first(z, axis)), 0)
         exp = np.exp(shifted)
-        total = exp.sum(axis=0)
+        total = np.add.reduce(exp, axis=0)
         # each target's entry in the flattened classes-first array
         flat = target.reshape(-1) * total.size + np.arange(total.size)
-        with np.errstate(divide="ignore", invalid="ignore"):  # an all −inf row gives NaN, as in PyTorch
+        with quiet(finite):  # an all −inf row gives NaN, as in PyTorch
             picked = np.log(total) - shifted.reshape(-1)[flat].reshape(target.shape)
         ctx.save_for_backward(z)
-        ctx.axis, ctx.exp, ctx.total, ctx.flat = axis, exp, total, flat
+        ctx.axis, ctx.exp, ctx.total, ctx.flat, ctx.finite = axis, exp, total, flat, finite
         ctx.coef = _coefficient(weight_t, scale)
         if weight_t is not None:
             picked *= weight_t
@@ -343,7 +344,7 @@ class CrossEntropy(Function):
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
         (z,) = ctx.saved_tensors
-        with np.errstate(invalid="ignore"):
+        with quiet(ctx.finite):
             p = ctx.exp / ctx.total  # softmax(z), classes first
         if type(z) is np.ndarray:  # on arrays: softmax − onehot made in that new array, then scaled, in place
             p.reshape(-1)[ctx.flat] -= 1

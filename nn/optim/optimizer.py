@@ -21,6 +21,8 @@ def _python_number(value: Any) -> Any:
     Under NEP 50 a ``np.float64`` hyper-parameter is a strong type: ``float32_array * np.float64(0.9)`` is
     float64, so state buffers would silently change dtype. Python floats are weak and keep the array's dtype.
     """
+    if type(value) is float or type(value) is int or type(value) is bool:  # the usual hyper-parameter
+        return value
     if isinstance(value, np.generic) or (isinstance(value, np.ndarray) and value.ndim == 0):
         return value.item()
     if isinstance(value, tuple | list):
@@ -126,21 +128,25 @@ class Optimizer:
         if closure is not None:
             with enable_grad():
                 loss = closure()
-        with no_grad():
-            for group in self.param_groups:
-                hyper = {k: _python_number(v) for k, v in group.items() if k != "params"}
-                maximize = hyper.get("maximize", False)
-                for p in group["params"]:
-                    if p.grad is None:
-                        continue
-                    grad = p.grad.data
-                    if maximize:
-                        grad = -grad
-                    state = self.state.get(p)
-                    if state is None:
-                        state = self.state[p] = {}
-                    self._update(p, grad, state, hyper)
-                    increment_version(p)  # a graph that saved p's old values now refuses to backward
+        changed: list[Tensor] = []  # a graph that saved their old values must refuse to backward
+        try:
+            with no_grad():
+                for group in self.param_groups:
+                    hyper = {k: _python_number(v) for k, v in group.items() if k != "params"}
+                    maximize = hyper.get("maximize", False)
+                    for p in group["params"]:
+                        if p.grad is None:
+                            continue
+                        grad = p.grad.data
+                        if maximize:
+                            grad = -grad
+                        state = self.state.get(p)
+                        if state is None:
+                            state = self.state[p] = {}
+                        changed.append(p)  # before the update: one that raises half-way has changed p too
+                        self._update(p, grad, state, hyper)
+        finally:
+            increment_version(changed)
         note_optimizer_step()  # a graph recorded before now, extended after, warns (see autograd.graph)
         return loss
 

@@ -21,9 +21,25 @@ def test_increment_version_makes_a_node_that_saved_the_old_values_refuse():
         y.backward()
 
 
-def test_increment_version_refuses_a_non_tensor():
-    with pytest.raises(TypeError, match="takes a Tensor, got ndarray"):
-        increment_version(np.ones(2))
+def test_increment_version_takes_several_tensors_as_pytorch_does():
+    a, b = autograd.tensor([1.0, 2.0], requires_grad=True), autograd.tensor([3.0], requires_grad=True)
+    ya, yb = (a * a).sum(), (b * b).sum()
+    before = a._version, b._version
+    increment_version(t for t in (a, b))  # any iterable, as torch.autograd.graph.increment_version
+    assert (a._version, b._version) == (before[0] + 1, before[1] + 1)
+    for y in (ya, yb):
+        with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+            y.backward()
+
+
+@pytest.mark.parametrize(("given", "named"), [(3.0, "got float"), (np.ones(2), "got a ndarray holding a float64"),
+                                             ([autograd.tensor(1.0), "w"], "got a list holding a str")])
+def test_increment_version_refuses_a_non_tensor(given, named):
+    tensors = [t for t in given if isinstance(t, autograd.Tensor)] if isinstance(given, list) else []
+    versions = [t._version for t in tensors]
+    with pytest.raises(TypeError, match=f"takes a Tensor or an iterable of Tensors, {named}"):
+        increment_version(given)
+    assert [t._version for t in tensors] == versions  # nothing bumped when one item is refused
 
 
 @pytest.fixture(autouse=True)
