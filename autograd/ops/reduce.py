@@ -47,7 +47,7 @@ class Sum(Function):
     def forward(ctx: Context, x: np.ndarray, axes: tuple[int, ...], keepdims: bool) -> np.ndarray:
         ctx.in_shape = x.shape
         ctx.kept = _kept_shape(x.shape, axes)
-        return np.sum(x, axis=axes, keepdims=keepdims)
+        return np.add.reduce(x, axis=axes, keepdims=keepdims)  # np.sum's own call, without its Python wrapper
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -69,7 +69,7 @@ def mean(x: Any, axis: Axis = None, keepdims: bool = False, *, dim: Axis = None,
                         "dtype or call .float() first")
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
-    n = int(np.prod([x.shape[a] for a in axes]))
+    n = math.prod([x.shape[a] for a in axes])
     return Sum.apply(x, axes=axes, keepdims=keepdims) * (1.0 / n if n else float("nan"))
 
 
@@ -193,7 +193,7 @@ def _product_of_others_differentiable(x: Tensor, axes: tuple[int, ...]) -> Tenso
     keep = [i for i in range(x.ndim) if i not in axes]
     perm = tuple(keep + list(axes))
     moved = transpose(x, perm)
-    n = int(np.prod([x.shape[a] for a in axes]))
+    n = math.prod([x.shape[a] for a in axes])
     rows = reshape(moved, moved.shape[: len(keep)] + (1, n))
     stack = Where.apply(np.ones((), x.dtype), rows, cond=np.eye(n, dtype=bool))
     others = reshape(prod(stack, -1), moved.shape)
@@ -255,7 +255,7 @@ def var(x: Any, axis: Axis = None, unbiased: bool | None = None, keepdims: bool 
     x = _tensor(x)
     axis, keepdims = _resolve(axis, keepdims, dim, keepdim)
     axes = normalize_axis(axis, x.ndim)
-    n = int(np.prod([x.shape[a] for a in axes])) - _correction(unbiased, correction, ddof)
+    n = math.prod([x.shape[a] for a in axes]) - _correction(unbiased, correction, ddof)
     d = x - mean(x, axes, keepdims=True)
     if n > 0:
         return sum(d * d, axes, keepdims) * (1.0 / n)
