@@ -26,3 +26,6 @@ cpdef tuple _step(Context ctx, Tensor t, _Pass run, bint free)
 
 @cython.locals(stack=list, consumers=dict)
 cpdef dict _consumer_counts(roots)
+
+@cython.locals(out=Tensor)
+cpdef Tensor _stored(existing, g, bint create_graph, set stored, dtype=*)

@@ -401,15 +401,19 @@ def _stored(existing: Tensor | None, g: Any, create_graph: bool, stored: set[int
     if create_graph:
         g = g if dtype is None else _in_dtype(g, dtype)
         return g if existing is None else existing + g
-    data = np.asarray(g)
-    if dtype is not None and data.dtype != dtype:
+    data = g if type(g) is np.ndarray else np.asarray(g)
+    if dtype is not None and data.dtype is not dtype and data.dtype != dtype:  # `is`: the common case, cheaply
         data = data.astype(dtype)
     elif existing is None and (data.base is not None or not data.flags.writeable or id(data) in stored):
         data = data.copy()  # Add hands one gradient to both inputs; views share their base
     if existing is not None:
         data = existing.data + data
     stored.add(id(data))
-    return Tensor._constant(data)
+    out = Tensor.__new__(Tensor)  # Tensor._constant, without a classmethod call per leaf per step
+    out.data = data
+    out.grad_fn = None
+    out.requires_grad = False
+    return out
 
 
 def _in_dtype(g: Tensor, dtype: np.dtype) -> Tensor:

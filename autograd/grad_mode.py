@@ -68,11 +68,12 @@ class _Clock:
         self._changed: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}  # id(owner) → (owner, tick)
         self._prune_at = 1024
 
-    def tick(self, array: np.ndarray) -> None:
-        """Note that ``array``'s memory was just changed in place."""
+    def tick(self, *arrays: np.ndarray) -> None:
+        """Note that each array's memory was just changed in place (at one tick: an optimizer's parameters)."""
         self.now = now = next(self._ticks)
-        owner = _owner(array)
-        self._changed[id(owner)] = (weakref.ref(owner), now)
+        for array in arrays:
+            owner = _owner(array)
+            self._changed[id(owner)] = (weakref.ref(owner), now)
         if len(self._changed) > self._prune_at:  # forget memory that has been freed
             self._changed = {k: v for k, v in self._changed.items() if v[0]() is not None}
             self._prune_at = max(1024, 2 * len(self._changed))

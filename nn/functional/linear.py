@@ -22,7 +22,7 @@ class Linear(Function):
         y = x @ weight.T
         if not bias:
             return y
-        if y.dtype == bias[0].dtype or y.dtype == np.result_type(y, bias[0]):
+        if y.dtype is bias[0].dtype or y.dtype == np.result_type(y, bias[0]):
             return np.add(y, bias[0], out=y)  # the product is a new array: the bias goes into it, no copy
         return y + bias[0]
 
@@ -54,14 +54,14 @@ def linear(input: Any, weight: Any, bias: Any = None) -> Tensor:
     if xd.ndim == 0 or xd.shape[-1] != wd.shape[1]:
         raise ValueError(f"linear: input of shape {xd.shape} cannot be multiplied by weight of shape {wd.shape}: "
                          f"the input's last dimension must be in_features={wd.shape[1]}")
-    if xd.dtype != wd.dtype:  # a product does not promote, as in PyTorch
+    if xd.dtype is not wd.dtype and xd.dtype != wd.dtype:  # a product does not promote, as in PyTorch
         raise DTypeError(f"linear: expected the input and weight to have the same dtype, got {xd.dtype} and "
                          f"{wd.dtype} (convert one with .to(), .float() or .double())")
     if bias is None:
         return Linear.apply(x, weight)
     bias = _tensor(bias)
     bd = bias.data
-    if bd.dtype != wd.dtype:
+    if bd.dtype is not wd.dtype and bd.dtype != wd.dtype:
         raise DTypeError(f"linear: expected the bias to have the weight's dtype {wd.dtype}, got {bd.dtype}")
     if bd.shape != wd.shape[:1]:
         raise ValueError(f"linear: bias must have shape ({wd.shape[0]},) for weight {wd.shape}, got {bd.shape}")
