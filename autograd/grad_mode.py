@@ -65,15 +65,20 @@ class _Clock:
         self._ticks = itertools.count(1)
         self.now = 0
         self.steps = 0  # optimizer steps taken (graph.note_optimizer_step); nodes are stamped with it
-        self._changed: dict[int, tuple[weakref.ref[np.ndarray], int]] = {}  # id(owner) → (owner, tick)
+        self._changed: dict[int, list[Any]] = {}  # id(owner) → [weak reference to owner, tick]
         self._prune_at = 1024
 
     def tick(self, *arrays: np.ndarray) -> None:
         """Note that each array's memory was just changed in place (at one tick: an optimizer's parameters)."""
         self.now = now = next(self._ticks)
+        changed = self._changed
         for array in arrays:
             owner = _owner(array)
-            self._changed[id(owner)] = (weakref.ref(owner), now)
+            entry = changed.get(id(owner))
+            if entry is not None and entry[0]() is owner:
+                entry[1] = now  # changed before (a parameter, every step): its record takes the new tick
+            else:
+                changed[id(owner)] = [weakref.ref(owner), now]
         if len(self._changed) > self._prune_at:  # forget memory that has been freed
             self._changed = {k: v for k, v in self._changed.items() if v[0]() is not None}
             self._prune_at = max(1024, 2 * len(self._changed))
