@@ -58,7 +58,8 @@ def increment_version(tensor: Tensor | Iterable[Tensor]) -> None:
                             f"{type(tensor).__name__} holding a {type(t).__name__}")
     for t in tensors:
         t._version += 1
-    clock.tick(*[t.data for t in tensors])  # one tick for all: what _bump_version does, without a tick each
+    if tensors:  # one tick for all: what _bump_version does, without a tick each
+        clock.tick(*[t.data for t in tensors])
 
 
 def note_optimizer_step() -> None:

@@ -32,6 +32,28 @@ def test_increment_version_takes_several_tensors_as_pytorch_does():
             y.backward()
 
 
+def test_increment_version_of_tensors_sharing_memory_stales_a_node_that_saved_it():
+    w = autograd.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    alias = w.detach()  # the same memory: one record, noted twice at one tick
+    assert alias.data is w.data
+    y = (w * w).sum()
+    increment_version([alias, w])
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.backward()
+
+
+def test_increment_version_of_no_tensors_leaves_the_clock_alone():
+    from autograd.grad_mode import clock
+
+    w = autograd.tensor([1.0], requires_grad=True)
+    y = (w * w).sum()
+    now = clock.now
+    increment_version([])
+    assert clock.now == now
+    y.backward()  # nothing changed: the graph still runs
+    assert w.grad.tolist() == [2.0]
+
+
 @pytest.mark.parametrize(("given", "named"), [(3.0, "got float"), (np.ones(2), "got a ndarray holding a float64"),
                                              ([autograd.tensor(1.0), "w"], "got a list holding a str")])
 def test_increment_version_refuses_a_non_tensor(given, named):
