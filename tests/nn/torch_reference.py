@@ -33,7 +33,11 @@ def compare(ours, theirs, arrays, grad=None, rtol=1e-10, atol=1e-12):
         if g:
             ours_grad = np.zeros(x.shape) if x.grad is None else x.grad.data
             theirs_grad = np.zeros(x.shape) if t.grad is None else t.grad.numpy()
-            np.testing.assert_allclose(ours_grad, theirs_grad, rtol=rtol, atol=atol, err_msg=f"gradient of input {i}")
+            # atol in units of the gradient's largest entry: an entry that is a difference of large terms (a norm
+            # layer near zero input, where the gradient is ~1/rms) carries rounding of those terms' size
+            scale = max(1.0, float(np.abs(theirs_grad).max(initial=0.0)))
+            np.testing.assert_allclose(ours_grad, theirs_grad, rtol=rtol, atol=atol * scale,
+                                       err_msg=f"gradient of input {i}")
     return y
 
 
