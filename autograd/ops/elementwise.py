@@ -20,6 +20,11 @@ from ..function import Context, Function
 from ..scratch import unshared
 from ..tensor import Tensor
 
+# ``out=ARRAY`` asks a ufunc for a 0-d array where it would return a NumPy scalar (``out=...``, NumPy 2.3 and
+# later), sparing the engine the conversion of every scalar op's output; with older NumPy it is None, and the engine
+# converts the scalar (function._output_array)
+ARRAY = ... if np.lib.NumpyVersion(np.__version__) >= "2.3.0" else None
+
 # The binary forwards below take PyTorch's result dtype (dtypes.promoted) unless both operands share one; a backward
 # rule on arrays may pass a Python number as ``b``, which NumPy already treats as PyTorch does (weakly).
 
@@ -32,7 +37,7 @@ class Add(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
-            y = a + b
+            y = np.add(a, b, out=ARRAY)
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
@@ -55,7 +60,7 @@ class Sub(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
-            y = a - b
+            y = np.subtract(a, b, out=ARRAY)
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         except TypeError:  # bool − bool
@@ -89,7 +94,7 @@ class Mul(Function):
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(a, b)
         try:
-            y = a * b
+            y = np.multiply(a, b, out=ARRAY)
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         return y if a.dtype is getattr(b, "dtype", a.dtype) else promoted(y, a, b)
@@ -115,7 +120,7 @@ class Div(Function):
     @staticmethod
     def forward(ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
-            y = a / b
+            y = np.true_divide(a, b, out=ARRAY)
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         if y.dtype is not a.dtype or a.dtype is not getattr(b, "dtype", a.dtype):  # int / int: the default float
@@ -137,7 +142,7 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        return -x
+        return np.negative(x, out=ARRAY)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -240,7 +245,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.exp(x)
+        y = np.exp(x, out=ARRAY)
         if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
             y = floating(y, x)
         ctx.save_for_backward(y)
@@ -265,7 +270,7 @@ class Log(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        y = np.log(x)
+        y = np.log(x, out=ARRAY)
         return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
@@ -287,7 +292,7 @@ class Log1p(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        y = np.log1p(x)
+        y = np.log1p(x, out=ARRAY)
         return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
@@ -308,7 +313,7 @@ class Expm1(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.expm1(x)
+        y = np.expm1(x, out=ARRAY)
         if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
             y = floating(y, x)
         ctx.save_for_backward(y)
@@ -332,7 +337,7 @@ class Sqrt(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.sqrt(x)
+        y = np.sqrt(x, out=ARRAY)
         if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
             y = floating(y, x)
         ctx.save_for_backward(y)
@@ -357,7 +362,7 @@ class Sin(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        y = np.sin(x)
+        y = np.sin(x, out=ARRAY)
         return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
@@ -379,7 +384,7 @@ class Cos(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        y = np.cos(x)
+        y = np.cos(x, out=ARRAY)
         return y if y.dtype is x.dtype else floating(y, x)  # an integer input: the default float
 
     @staticmethod
@@ -400,7 +405,7 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.tanh(x)
+        y = np.tanh(x, out=ARRAY)
         if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
             y = floating(y, x)
         ctx.save_for_backward(y)
@@ -424,7 +429,7 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        y = np.exp(-np.logaddexp(0, -x))  # no overflow warning at x = −1000
+        y = np.exp(-np.logaddexp(0, -x), out=ARRAY)  # no overflow warning at x = −1000
         if y.dtype is not x.dtype:  # an integer input: the default float, as PyTorch
             y = floating(y, x)
         ctx.save_for_backward(y)
@@ -449,7 +454,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.maximum(x, _zero(x.dtype))
+        return np.maximum(x, _zero(x.dtype), out=ARRAY)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -506,7 +511,7 @@ class Abs(Function):
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
         ctx.save_for_backward(x)
-        return np.abs(x)
+        return np.abs(x, out=ARRAY)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -526,7 +531,7 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx: Context, x: np.ndarray) -> np.ndarray:
-        return np.sign(x)
+        return np.sign(x, out=ARRAY)
 
     @staticmethod
     def backward(ctx: Context, grad: Tensor) -> Tensor:
@@ -547,7 +552,7 @@ class Maximum(Function):
     @classmethod
     def forward(cls, ctx: Context, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         try:
-            y = cls.pick(a, b)
+            y = cls.pick(a, b, out=ARRAY)
         except ValueError as e:  # NumPy's message names both shapes
             raise ShapeError(str(e)) from None
         ctx.share_a = cls.wins(a, b) + 0.5 * (a == b)
