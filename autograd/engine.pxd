@@ -24,7 +24,7 @@ cdef class _Pass:
 @cython.locals(inputs=tuple, checked=list, i=Py_ssize_t, inp=Tensor)
 cpdef tuple _step(Context ctx, Tensor t, _Pass run, bint free)
 
-@cython.locals(stack=list, consumers=dict)
+@cython.locals(stack=list, consumers=dict, ctx=Context, inp=Tensor)
 cpdef dict _consumer_counts(roots)
 
 @cython.locals(out=Tensor)

@@ -43,16 +43,20 @@ def _consumer_counts(roots: Sequence[Tensor]) -> dict[Context, int]:
         node = stack.pop()
         if type(node) is not Context or type(getattr(node, "inputs", None)) is not tuple:
             _refuse_node(node)
-        for t in node.inputs:
+        ctx = node  # known to be a Context now: in the compiled build a typed name, read as C members
+        for t in ctx.inputs:
             if not isinstance(t, Tensor):
-                _refuse_node(node)
-            below = t.grad_fn
+                _refuse_node(ctx)
+            inp = t  # likewise, a Tensor
+            below = inp.grad_fn
             if below is None:
                 continue
-            if below not in consumers:
-                consumers[below] = 0
+            count = consumers.get(below)
+            if count is None:
+                consumers[below] = 1
                 stack.append(below)
-            consumers[below] += 1
+            else:
+                consumers[below] = count + 1
     return consumers
 
 
