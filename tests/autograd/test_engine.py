@@ -452,6 +452,30 @@ class TestArraysAndTensors:
         (gg,) = autograd.grad(g.sum(), x)  # d/dx eˣ through the saved output y = eˣ
         np.testing.assert_allclose(gg.data, np.exp(x.data))
 
+    @pytest.mark.parametrize("numpy_keeps_arrays", [True, False], ids=["out=...", "numpy-before-2.3"])
+    def test_ops_on_0d_tensors_hold_arrays_and_save_the_output_array(self, monkeypatch, numpy_keeps_arrays):
+        """The elementwise forwards ask a ufunc for a 0-d array (``out=...``); where NumPy cannot (before 2.3)
+        they get a NumPy scalar, which the engine makes the output's array: either way ``.data`` is an
+        ndarray, and a rule that saved its output (tanh, exp) is given that very array."""
+        from autograd.ops import elementwise
+
+        if not numpy_keeps_arrays:
+            monkeypatch.setattr(elementwise, "ARRAY", None)
+        elif elementwise.ARRAY is None:
+            pytest.skip("this NumPy has no out=... (2.3 and later)")
+        x = _leaf(0.5)
+        raw = elementwise.Mul.forward(autograd.Context.__new__(autograd.Context), x.data, x.data)
+        assert (type(raw) is np.ndarray) is numpy_keeps_arrays  # the path under test is the one taken
+        outputs = [x * 2.0, 1.0 + x, x - x, x / 3.0, -x, x.relu(), autograd.exp(x), autograd.log(x),
+                   autograd.tanh(x), autograd.sigmoid(x), autograd.sqrt(x), autograd.abs(x), autograd.maximum(x, 0.2)]
+        for y in outputs:
+            assert type(y.data) is np.ndarray and y.shape == () and y.dtype == np.float64, y
+        for y in (autograd.tanh(x), autograd.exp(x)):
+            (saved,) = y.grad_fn.saved_tensors
+            assert saved.data is y.data
+        autograd.tanh(autograd.exp(x)).backward()
+        np.testing.assert_allclose(x.grad.data, (1 - np.tanh(np.exp(0.5)) ** 2) * np.exp(0.5), rtol=1e-15)
+
 
 _exact_counts = pytest.mark.skipif(not scratch._COUNTS_EXACT, reason="reference counts are not exact here")
 
