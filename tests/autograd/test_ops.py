@@ -150,8 +150,33 @@ def test_backward_on_arrays_equals_backward_on_tensors(case: OpCase, data: st.Da
     for a, t in zip(on_arrays, on_tensors, strict=True):
         assert (a is None) == (t is None)
         if a is not None:
-            assert type(a.data) is np.ndarray and a.dtype == t.dtype and a.shape == t.shape
-            np.testing.assert_allclose(a.data, t.data, rtol=1e-12, atol=1e-14)
+            _assert_same_gradient(a, t)
+
+
+def _assert_same_gradient(a: autograd.Tensor, t: autograd.Tensor) -> None:
+    """One gradient computed on arrays and on Tensors: same type, dtype and shape, and equal to rounding.
+
+    An entry that cancels to near 0 carries the rounding of the terms it came from, which are as large as the
+    largest entry or larger, so the absolute tolerance is in units of the largest entry."""
+    assert type(a.data) is np.ndarray and a.dtype == t.dtype and a.shape == t.shape
+    atol = 1e-13 * max(1.0, float(np.abs(t.data).max(initial=0.0)))
+    np.testing.assert_allclose(a.data, t.data, rtol=1e-12, atol=atol)
+
+
+def test_det_gradient_entries_that_cancel_agree_to_rounding_on_arrays_and_tensors() -> None:
+    # found by hypothesis: A ≈ 3·I, det ≈ 27; the off-diagonal gradient entries cancel to ~1.8e-13, and the
+    # two paths' A⁻¹ leave 1.68e-13 against 1.79e-13 there (a difference of 1.1e-14: rounding of terms near 9)
+    a = np.full((2, 3, 3), 4.90801808e-13)
+    a[1, 2, 0] = 0.234375
+    x = autograd.tensor(a, dtype=np.float64, requires_grad=True)
+    out = (x + x.new_tensor(3.0 * np.eye(3))).det()
+    upstream = [np.random.default_rng(0).standard_normal(out.shape)]
+    (on_arrays,) = autograd.grad([out], [x], upstream, retain_graph=True)
+    (on_tensors,) = autograd.grad([out], [x], upstream, create_graph=True)
+    _assert_same_gradient(on_arrays, on_tensors)
+    np.testing.assert_allclose(on_arrays.data, np.linalg.det(a + 3 * np.eye(3))[:, None, None]
+                               * np.swapaxes(np.linalg.inv(a + 3 * np.eye(3)), -1, -2)
+                               * upstream[0][:, None, None], rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize("case", TWICE, ids=_ids(TWICE))
