@@ -162,13 +162,29 @@ class _Raises(Function):
         raise ValueError(message)
 
 
+class _ScalarTanh(Function):
+    """y = tanh Σx, returned and saved as the NumPy scalar NumPy gives: the engine makes both the output's array."""
+
+    @staticmethod
+    def forward(ctx, x):
+        y = np.tanh(np.add.reduce(x, axis=None))
+        ctx.save_for_backward(y)
+        ctx.shape = x.shape
+        return y
+
+    @staticmethod
+    def backward(ctx, grad):
+        (y,) = ctx.saved_tensors
+        return grad * (1 - y * y) * np.ones(ctx.shape)
+
+
 def _every_path_once():
     """Each way through apply and the walk, errors included."""
     x = autograd.tensor(np.linspace(-1, 1, 6).reshape(2, 3), requires_grad=True)
     y = autograd.relu(autograd.tanh(x * 0.5 + 1) - x.detach()).sum(axis=0, keepdims=True) * x
     y.sum().backward()
-    s = autograd.tensor(0.5, requires_grad=True, dtype=np.float64)  # 0-d: forward gives NumPy scalars
-    z = s
+    s = autograd.tensor(0.5, requires_grad=True, dtype=np.float64)  # 0-d: the built-in ops ask NumPy for arrays
+    z = _ScalarTanh.apply(x) * s  # a forward that gives (and saves) a NumPy scalar
     for _ in range(10):
         z = (z * 0.9 + 0.1).relu()
     (g,) = autograd.grad(z, s, create_graph=True)
