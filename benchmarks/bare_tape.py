@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from autograd.ops.elementwise import _zero  # chainrule's cached 0-d zero, so ReLU costs the same
+# chainrule's cached 0-d zero, so ReLU costs the same, and its request for 0-d arrays rather than NumPy scalars
+from autograd.ops.elementwise import ARRAY, _zero
 
 Rule = Callable[[Any, tuple[Any, ...], tuple["Var", ...]], tuple[Any, ...]]
 
@@ -37,14 +38,14 @@ class Var:
         if type(other) is not Var:
             other = Var(np.asarray(other, self.data.dtype))
         a, b = self.data, other.data
-        return _node(a * b, _mul, (self, other), (a, b))
+        return _node(np.multiply(a, b, out=ARRAY), _mul, (self, other), (a, b))
 
     def __add__(self, other: Var) -> Var:
-        return _node(self.data + other.data, _add, (self, other), ())
+        return _node(np.add(self.data, other.data, out=ARRAY), _add, (self, other), ())
 
     def relu(self) -> Var:
         x = self.data
-        return _node(np.maximum(x, _zero(x.dtype)), _relu, (self,), (x,))
+        return _node(np.maximum(x, _zero(x.dtype), out=ARRAY), _relu, (self,), (x,))
 
     def sum(self) -> Var:
         return _node(np.sum(self.data), _sum, (self,), (self.data.shape,))
@@ -79,13 +80,13 @@ class Var:
 
 
 def tanh(x: Var) -> Var:
-    y = np.tanh(x.data)
+    y = np.tanh(x.data, out=ARRAY)
     return _node(y, _tanh, (x,), (y,))
 
 
 def _node(data: Any, rule: Rule, parents: tuple[Var, ...], saved: tuple[Any, ...]) -> Var:
     out = _new(Var)
-    out.data = data if type(data) is np.ndarray else np.asarray(data)  # an op on 0-d arrays gives a scalar
+    out.data = data if type(data) is np.ndarray else np.asarray(data)  # a full sum (or NumPy before 2.3) gives a scalar
     out.rule, out.parents, out.saved = rule, parents, saved
     out.requires_grad, out.grad = True, None
     return out
